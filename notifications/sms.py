@@ -1,0 +1,28 @@
+"""Pluggable SMS delivery. ``settings.SMS_BACKEND`` names the class; the default writes to the log."""
+
+import abc
+import logging
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from credit.validators import mask_phone
+
+logger = logging.getLogger("notifications.sms")
+
+
+class BaseSMSBackend(abc.ABC):
+    @abc.abstractmethod
+    def send(self, *, phone: str, text: str) -> None:
+        """Send ``text`` to ``phone``; raise on failure so the delivery is retried."""
+
+
+class LogSMSBackend(BaseSMSBackend):
+    """Writes the message to the log instead of sending it (development and tests)."""
+
+    def send(self, *, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", mask_phone(phone), text)
+
+
+def get_sms_backend() -> BaseSMSBackend:
+    return import_string(settings.SMS_BACKEND)()

@@ -1,0 +1,1 @@
+"""The workflow processes: one package per process, sharing ``processes.common``."""

@@ -1,0 +1,1 @@
+"""What every process shares: department-scoped assignment, deadlines, document and notification steps."""

@@ -1,0 +1,3 @@
+"""Websocket routes, collected from the apps that serve live updates."""
+
+websocket_urlpatterns = []
