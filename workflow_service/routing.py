@@ -1,3 +1,5 @@
 """Websocket routes, collected from the apps that serve live updates."""
 
-websocket_urlpatterns = []
+from notifications.routing import websocket_urlpatterns as notification_routes
+
+websocket_urlpatterns = [*notification_routes]

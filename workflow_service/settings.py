@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -171,6 +172,13 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- documents ---------------------------------------------------------------
+
+# A TrueType CJK font (reportlab embeds TrueType only; CFF/OTF fonts will not work).
+# scripts/demo and scripts/test install Debian's fonts-wqy-microhei when it is missing.
+DOCUMENT_FONT_PATH = env.str("DOCUMENT_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+DOCUMENT_ISSUER_NAME = env.str("DOCUMENT_ISSUER_NAME", default="市交通运输局")
 
 # --- email and SMS ----------------------------------------------------------
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("documents/", include("documents.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("workflow_service.home_urls")),
 ]
 
