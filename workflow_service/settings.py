@@ -47,6 +47,14 @@ INSTALLED_APPS = [
     "documents",
     "notifications",
     "processes.common",
+    "processes.objection",
+    "portal",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # "May this user act in this role for this department": viewflow's task permissions.
+    "processes.common.backends.DepartmentRoleBackend",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "viewflow.middleware.SiteMiddleware",
 ]
 
 ROOT_URLCONF = "workflow_service.urls"
@@ -136,7 +145,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 3600
+# Periodic jobs, each declared beside the task it runs.
 CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE_MODULES = ["processes.common.tasks", "processes.objection.tasks"]
 
 # --- auth, i18n ---------------------------------------------------------------
 

@@ -1,15 +1,29 @@
-"""Top-level URLs: each app brings its own ``urls.py``."""
+"""Top-level URLs: each app brings its own ``urls.py``; the viewflow frontend is mounted here."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from viewflow.urls import Application, Site
+from viewflow.workflow.flow import FlowAppViewset
 
+from processes.objection.flows import ObjectionFlow
 from workflow_service.health import healthz
 
 admin.site.site_header = "信用交通工作流 管理"
 admin.site.site_title = "信用交通工作流"
 admin.site.index_title = "数据管理"
+
+# viewflow's Material frontend for staff: task pages, process lists, charts.
+workflow_site = Site(
+    title="信用交通工作流",
+    viewsets=[
+        Application(
+            title="信用业务", icon="gavel", app_name="credit_processes",
+            viewsets=[FlowAppViewset(ObjectionFlow, icon="report")],
+        ),
+    ],
+)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -19,6 +33,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),
+    path("workbench/", include("processes.common.urls")),
+    path("workflow/", workflow_site.urls),
+    path("portal/", include("portal.urls")),
+    path("", include("processes.objection.urls")),
     path("", include("workflow_service.home_urls")),
 ]
 

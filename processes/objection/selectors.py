@@ -1,0 +1,76 @@
+"""Read-only questions about objections: who may see a case, its open tasks, its chart."""
+
+from django.db.models import Q
+from viewflow.workflow import chart
+from viewflow.workflow.status import STATUS
+
+from credit.models import Role, StaffRole
+from credit.selectors import user_subjects
+
+from .models import Objection
+
+
+def _staff_departments(user) -> set[int]:
+    return set(StaffRole.objects.filter(user=user).values_list("department_id", flat=True))
+
+
+def _is_admin(user) -> bool:
+    return user.is_superuser or StaffRole.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+def staff_may_view(user, objection: Objection) -> bool:
+    """Staff of the credit office and of the department that produced the record (and administrators)."""
+    if _is_admin(user):
+        return True
+    departments = _staff_departments(user)
+    involved = {d for d in [objection.record.source_department_id if objection.record_id else None] if d}
+    from credit.models import Department
+
+    involved.add(Department.objects.filter(is_credit_lead=True).values_list("pk", flat=True).first())
+    return bool(departments & involved)
+
+
+def staff_may_file(user) -> bool:
+    from credit.models import Department
+
+    lead = Department.objects.filter(is_credit_lead=True).first()
+    return _is_admin(user) or StaffRole.objects.filter(user=user, department=lead, role__in=[Role.INTAKE, Role.HANDLER]).exists()
+
+
+def staff_cases(user):
+    """The objections a staff member may see."""
+    queryset = Objection.objects.select_related("record", "subject", "record__source_department")
+    if _is_admin(user):
+        return queryset
+    from credit.models import Department
+
+    departments = _staff_departments(user)
+    lead = Department.objects.filter(is_credit_lead=True).values_list("pk", flat=True).first()
+    if lead in departments:
+        return queryset
+    return queryset.filter(record__source_department_id__in=departments)
+
+
+def subject_cases(user):
+    return Objection.objects.filter(subject__in=user_subjects(user)).select_related("record", "subject")
+
+
+def open_tasks(objection: Objection):
+    if objection.process_id is None:
+        return []
+    return list(
+        objection.process.task_set.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED], flow_task_type="HUMAN")
+        .select_related("owner", "deadline")
+        .order_by("created")
+    )
+
+
+def flow_chart_svg(objection: Objection) -> str:
+    """Viewflow's chart of the flow with this case's current step marked."""
+    from .flows import ObjectionFlow
+
+    if objection.process_id is None:
+        return ""
+    grid = chart.calc_layout_data(ObjectionFlow)
+    chart.calc_cell_status(ObjectionFlow, grid, objection.process_id)
+    return chart.grid_to_svg(grid)
