@@ -1,0 +1,2 @@
+app_name = "objection_api"
+urlpatterns = []
