@@ -1,0 +1,33 @@
+"""Read-only questions about documents: who may download one, which belong to a case."""
+
+from django.db.models import Q, QuerySet
+
+from credit.models import Role, StaffRole
+from credit.selectors import user_subjects
+
+from .models import Document
+
+
+def document_user_may_download(user, document: Document) -> bool:
+    """Staff of the issuing department, of the credit lead department (法规科) or
+    with an administrator role; superusers; portal users acting for the
+    document's subject."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    staff_entitled = StaffRole.objects.filter(user=user).filter(
+        Q(department_id=document.department_id) | Q(department__is_credit_lead=True) | Q(role=Role.ADMIN)
+    )
+    if staff_entitled.exists():
+        return True
+    return document.subject_id is not None and user_subjects(user).filter(pk=document.subject_id).exists()
+
+
+def documents_for(case) -> QuerySet[Document]:
+    """The documents issued in ``case`` (a case of any process), oldest first."""
+    return Document.objects.for_case(case).select_related("department").order_by("created_at")
+
+
+def document_by_verification_code(code: str) -> Document | None:
+    return Document.objects.select_related("department").filter(verification_code=code).first()
