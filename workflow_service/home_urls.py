@@ -1,4 +1,23 @@
+"""The landing page: staff go to the workbench, subjects to the portal, others see the public links."""
+
+from django.shortcuts import redirect
 from django.urls import path
 from django.views.generic import TemplateView
 
-urlpatterns = [path("", TemplateView.as_view(template_name="home.html"), name="home")]
+from credit.selectors import is_staff_member, user_subjects
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated:
+            if user.is_superuser or is_staff_member(user):
+                return redirect("workbench:home")
+            if user_subjects(user).exists():
+                return redirect("portal:home")
+        return super().get(request, *args, **kwargs)
+
+
+urlpatterns = [path("", HomeView.as_view(), name="home")]
