@@ -7,6 +7,7 @@ through ``credit.services``.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -140,6 +141,14 @@ class Subject(TimeStamped):
     @property
     def is_natural_person(self) -> bool:
         return self.kind == self.Kind.NATURAL_PERSON
+
+    def clean_fields(self, exclude=None):
+        # Normalise before any check sees the codes, so a lower-case x or a stray space is
+        # stored corrected rather than refused. The codes themselves are checked once, in
+        # clean(), against the subject's kind: the field validators would repeat each message.
+        self.uscc = (self.uscc or "").strip().upper() or None
+        self.id_number = (self.id_number or "").strip().upper() or None
+        super().clean_fields(exclude={*(exclude or ()), "uscc", "id_number"})
 
     def clean(self):
         super().clean()
@@ -490,7 +499,8 @@ class CreditRecord(ConcurrentTransitionMixin, TimeStamped):
         return self.status in VISIBLE_STATES
 
     def save(self, *args, **kwargs):
-        self.completeness = round(self.compute_completeness(), 3)
+        # A Decimal, as loaded from the database: a float here fails full_clean's max_digits check.
+        self.completeness = Decimal(str(round(self.compute_completeness(), 3)))
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"completeness"}
         super().save(*args, **kwargs)

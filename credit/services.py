@@ -56,9 +56,10 @@ def record_apply_rule_dates(record: CreditRecord) -> None:
 def record_create(*, publish_on: datetime.date | None = None, **fields) -> CreditRecord:
     """Create a credit record; published at once when ``publish_on`` is given."""
     record = CreditRecord(**fields)
-    record.full_clean(exclude=["status"])  # protected FSM field: changed by transitions only
     if publish_on is not None:
         record.publish(on=publish_on)
+    # After publish(), so the publication date is checked too (not before the decision).
+    record.full_clean(exclude=["status"])  # protected FSM field: changed by transitions only
     record_apply_rule_dates(record)
     record.save()
     return record
@@ -67,6 +68,7 @@ def record_create(*, publish_on: datetime.date | None = None, **fields) -> Credi
 @transaction.atomic
 def record_publish(*, record: CreditRecord, on: datetime.date) -> CreditRecord:
     record.publish(on=on)
+    record.full_clean(exclude=["status"])  # e.g. a publication date before the decision
     record_apply_rule_dates(record)
     record.save()
     return record

@@ -73,13 +73,15 @@ def check_id_number(value: str, *, today: datetime.date | None = None) -> list[s
 def validate_uscc(value: str) -> None:
     problems = check_uscc(value)
     if problems:
-        raise ValidationError(problems, code="invalid_uscc")
+        # One error per problem, each with the code (a code given beside a list is dropped).
+        raise ValidationError([ValidationError(problem, code="invalid_uscc") for problem in problems])
 
 
 def validate_id_number(value: str) -> None:
     problems = check_id_number(value)
     if problems:
-        raise ValidationError(problems, code="invalid_id_number")
+        # One error per problem, each with the code (a code given beside a list is dropped).
+        raise ValidationError([ValidationError(problem, code="invalid_id_number") for problem in problems])
 
 
 def mask_id_number(value: str) -> str:

@@ -83,7 +83,8 @@ def working_days_between(start: datetime.date, end: datetime.date) -> tuple[int,
     """Working days after ``start`` up to and including ``end``, and whether the count is provisional.
 
     Negative when ``end`` is before ``start``. ``add_working_days(a, n).date == b``
-    implies ``working_days_between(a, b)[0] == n``.
+    implies ``working_days_between(a, b)[0] == n`` for ``n >= 1`` (and for ``n == 0``
+    when ``a`` is a working day; otherwise ``b`` is the next working day, one away).
     """
     if end < start:
         count, provisional = working_days_between(end, start)
