@@ -27,12 +27,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"测试用户{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
     phone = "13800000000"
-    password = factory.PostGenerationMethodCall("set_password", "pass-12345")
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or "pass-12345")
+        if create:
+            self.save(update_fields=["password"])
 
 
 class SubjectFactory(factory.django.DjangoModelFactory):

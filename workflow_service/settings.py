@@ -24,6 +24,11 @@ DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=True)
+if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
+    # Sessions and password-reset tokens signed with a published key are forgeable.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is off.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -170,6 +175,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start when it is missing
+except OSError:
+    pass
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -216,6 +225,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Transport credit workflow service: objections, repair, commitments, interviews, lists, transfers.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name for a choice set several fields use (else spectacular warns and names it per field).
+    "ENUM_NAME_OVERRIDES": {"MaterialKindEnum": "processes.common.models.Material.Kind"},
 }
 
 # --- integrations ---------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from credit.models import CreditRecord, Platform, PlatformSync, RecordStatus, VISIBLE_STATES
 from credit.rules import due_date
+from credit.services import record_apply_rule_dates
 from credit.selectors import user_may_act_for_subject
 from processes.common.materials import check_material, material_attach
 from processes.common.models import Material
@@ -51,7 +52,7 @@ def objection_file(
     and nothing is written when there is one.
     """
     errors: dict[str, list[str]] = {}
-    record = CreditRecord.objects.select_for_update().select_related("subject", "source_department").get(pk=record.pk)
+    record = CreditRecord.objects.select_for_update(of=("self",)).select_related("subject", "source_department").get(pk=record.pk)
     if channel == Objection.Channel.PORTAL and not user_may_act_for_subject(by, record.subject):
         raise PermissionDenied("您无权代表该信用主体提出异议。")
     if record.status not in VISIBLE_STATES:
@@ -99,7 +100,8 @@ def objection_file(
 
 
 def _lock(objection: Objection) -> Objection:
-    return Objection.objects.select_for_update().select_related("record", "subject").get(pk=objection.pk)
+    # of=("self",): the record is a nullable join, and PostgreSQL refuses FOR UPDATE on an outer join.
+    return Objection.objects.select_for_update(of=("self",)).select_related("record", "subject").get(pk=objection.pk)
 
 
 @transaction.atomic
@@ -108,7 +110,7 @@ def objection_request_supplement(*, objection: Objection, by, request: str, due_
         raise ValidationError({"request": ["请写明需要补正的材料。"]})
     objection = _lock(objection)
     if due_on is None:
-        due_on = due_date("objection.supplement", start=timezone.localdate(), regime_date=objection.filed_at.date()).date
+        due_on = due_date("objection.supplement", start=timezone.localdate(), regime_date=timezone.localdate(objection.filed_at)).date
     elif due_on <= timezone.localdate():
         raise ValidationError({"due_on": ["补正期限应晚于今天。"]})
     objection.request_supplement(request=request.strip(), due_on=due_on)
@@ -257,6 +259,8 @@ def objection_decide(*, objection: Objection, by, comment: str = "") -> Objectio
     record = CreditRecord.objects.select_for_update().get(pk=objection.record_id)
     if objection.outcome == Objection.Outcome.CORRECTED:
         record.correct(changes=objection.proposed_changes, reason=objection.outcome_reason, by=str(by))
+        # A corrected decision date or severity moves the publication period.
+        record_apply_rule_dates(record)
     elif objection.outcome == Objection.Outcome.WITHDRAWN:
         record.withdraw()
     else:
