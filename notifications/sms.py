@@ -24,5 +24,16 @@ class LogSMSBackend(BaseSMSBackend):
         logger.info("SMS to %s: %s", mask_phone(phone), text)
 
 
+# Messages "sent" by LocmemSMSBackend, like django.core.mail.outbox: tests empty it and read it.
+outbox: list[dict] = []
+
+
+class LocmemSMSBackend(BaseSMSBackend):
+    """Keeps messages in ``notifications.sms.outbox`` (tests: ``settings.SMS_BACKEND = "notifications.sms.LocmemSMSBackend"``)."""
+
+    def send(self, *, phone: str, text: str) -> None:
+        outbox.append({"phone": phone, "text": text})
+
+
 def get_sms_backend() -> BaseSMSBackend:
     return import_string(settings.SMS_BACKEND)()

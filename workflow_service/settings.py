@@ -122,7 +122,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py gives up on a read after 5 s by default, exactly channels_redis's idle
+            # wait: without a longer timeout idle websockets drop (channels_redis#422).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
     CACHES = {
@@ -152,7 +154,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 3600
 # Periodic jobs, each declared beside the task it runs.
 CELERY_BEAT_SCHEDULE = {}
-CELERY_BEAT_SCHEDULE_MODULES = ["processes.common.tasks", "processes.objection.tasks"]
+CELERY_BEAT_SCHEDULE_MODULES = ["notifications.tasks", "processes.common.tasks", "processes.objection.tasks"]
 
 # --- auth, i18n ---------------------------------------------------------------
 
