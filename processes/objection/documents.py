@@ -1,8 +1,9 @@
 """The documents the objection process issues, built from the case (no writes of its own)."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
-from credit.models import Department
+from credit.models import CreditRecord, Department
 from documents.services import document_issue
 
 from .models import Objection
@@ -12,6 +13,14 @@ LEGAL_BASIS = "《交通运输行业信用管理办法》《失信行为纠正�
 
 def _credit_office() -> Department:
     return Department.objects.get(is_credit_lead=True)
+
+
+def _field_label(key: str) -> str:
+    """The Chinese name of a corrected field (an official document never shows code names)."""
+    try:
+        return str(CreditRecord._meta.get_field(key).verbose_name)
+    except FieldDoesNotExist:
+        return key
 
 
 def _record_line(objection: Objection) -> str:
@@ -82,7 +91,7 @@ def issue_decision(*, objection: Objection, by):
     }[objection.outcome]
     changes = ""
     if objection.outcome == Objection.Outcome.CORRECTED and objection.proposed_changes:
-        changes = "更正内容：" + "；".join(f"{key} 更正为 {value}" for key, value in objection.proposed_changes.items()) + "。"
+        changes = "更正内容：" + "；".join(f"{_field_label(key)}更正为“{value}”" for key, value in objection.proposed_changes.items()) + "。"
     return _issue(
         objection, kind="objection_decision", title="信用信息异议处理决定书", department=_credit_office(), addressee=objection.subject.name, by=by,
         body=[

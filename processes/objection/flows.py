@@ -1,10 +1,10 @@
 """The objection flow: who acts, in which order, with which deadline. No business rules here."""
 
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from credit.models import Role
-from processes.common.models import DepartmentTask
+from processes.common.flows import CreditFlow
 from processes.common.nodes import HumanTask
 
 from . import views
@@ -13,12 +13,10 @@ from .models import Objection, ObjectionProcess
 S = Objection.Status
 
 
-class ObjectionFlow(flow.Flow):
+class ObjectionFlow(CreditFlow):
     """Objection (异议处理): intake by the credit office → verification by the source department → decision."""
 
     process_class = ObjectionProcess
-    task_class = DepartmentTask
-    lock_impl = lock.select_for_update_lock
     process_title = "异议处理"
     process_description = "信用主体对信用记录提出异议：受理、核查、审核、决定。"
     process_summary_template = "{{ process.case }}"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
@@ -162,4 +163,5 @@ class ObjectionProcess(Process):
         return self.case.record.source_department
 
     def filed_on(self):
-        return self.case.filed_at.date()
+        # The local date: filed_at is stored in UTC, eight hours behind Beijing time.
+        return timezone.localdate(self.case.filed_at)

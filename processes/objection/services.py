@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from credit.models import CreditRecord, Platform, PlatformSync, RecordStatus, VISIBLE_STATES
+from credit.models import CORRECTABLE_FIELDS, CreditRecord, Platform, PlatformSync, RecordStatus, VISIBLE_STATES
 from credit.rules import due_date
 from credit.services import record_apply_rule_dates
 from credit.selectors import user_may_act_for_subject
@@ -249,6 +249,14 @@ def objection_return(*, objection: Objection, by, comment: str) -> Objection:
     return objection
 
 
+def _as_field_values(changes: dict) -> dict:
+    """The proposal as stored (JSON: a date is ISO text) in the record's field types, so dates compute."""
+    return {
+        key: CreditRecord._meta.get_field(key).to_python(value) if key in CORRECTABLE_FIELDS else value
+        for key, value in changes.items()
+    }
+
+
 @transaction.atomic
 def objection_decide(*, objection: Objection, by, comment: str = "") -> Objection:
     """The reviewer approves the proposal: applied to the record, synced out, the subject told."""
@@ -258,7 +266,7 @@ def objection_decide(*, objection: Objection, by, comment: str = "") -> Objectio
 
     record = CreditRecord.objects.select_for_update().get(pk=objection.record_id)
     if objection.outcome == Objection.Outcome.CORRECTED:
-        record.correct(changes=objection.proposed_changes, reason=objection.outcome_reason, by=str(by))
+        record.correct(changes=_as_field_values(objection.proposed_changes), reason=objection.outcome_reason, by=str(by))
         # A corrected decision date or severity moves the publication period.
         record_apply_rule_dates(record)
     elif objection.outcome == Objection.Outcome.WITHDRAWN:
