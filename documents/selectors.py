@@ -16,10 +16,13 @@ def document_user_may_download(user, document: Document) -> bool:
         return False
     if user.is_superuser:
         return True
-    staff_entitled = StaffRole.objects.filter(user=user).filter(
-        Q(department_id=document.department_id) | Q(department__is_credit_lead=True) | Q(role=Role.ADMIN)
-    )
-    if staff_entitled.exists():
+    departments = Q(department_id=document.department_id) | Q(department__is_credit_lead=True) | Q(role=Role.ADMIN)
+    # The departments a case involves (e.g. the one a verification letter goes to) read its documents too.
+    case = document.case if document.content_type_id else None
+    involved = getattr(case, "involved_department_ids", None)
+    if callable(involved):
+        departments |= Q(department_id__in=involved())
+    if StaffRole.objects.filter(user=user).filter(departments).exists():
         return True
     return document.subject_id is not None and user_subjects(user).filter(pk=document.subject_id).exists()
 
@@ -27,6 +30,11 @@ def document_user_may_download(user, document: Document) -> bool:
 def documents_for(case) -> QuerySet[Document]:
     """The documents issued in ``case`` (a case of any process), oldest first."""
     return Document.objects.for_case(case).select_related("department").order_by("created_at")
+
+
+def documents_for_subject(case) -> QuerySet[Document]:
+    """The documents of ``case`` addressed to its subject (internal letters between departments left out)."""
+    return documents_for(case).filter(subject__isnull=False)
 
 
 def document_by_verification_code(code: str) -> Document | None:

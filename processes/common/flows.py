@@ -5,6 +5,7 @@ from viewflow.workflow import flow, lock
 from credit.models import Role, StaffRole
 from credit.selectors import is_staff_member
 
+from .access import staff_may_view_case
 from .models import DepartmentTask
 
 
@@ -17,7 +18,12 @@ class CreditFlow(flow.Flow):
     lock_impl = lock.select_for_update_lock
 
     def has_view_permission(self, user, obj=None):
-        return user.is_superuser or is_staff_member(user)
+        """Any staff member may open the process lists; a process only those its case involves."""
+        if obj is None:
+            return user.is_superuser or is_staff_member(user)
+        process = obj.coerced if hasattr(obj, "coerced") else obj
+        case = getattr(process, "case", None)
+        return case is not None and staff_may_view_case(user, case)
 
     def has_manage_permission(self, user, obj=None):
         return user.is_superuser or StaffRole.objects.filter(user=user, role=Role.ADMIN).exists()

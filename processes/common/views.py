@@ -29,12 +29,15 @@ class TaskFormView(FormLayoutMixin, mixins.TaskSuccessUrlMixin, mixins.TaskViewT
         return super().get_context_data(**kwargs)
 
     def perform(self, form):
-        """Call the service for this step with the form's data (each task view defines it)."""
+        """Call the service for this step with the form's data (each task view defines it).
+
+        Return ``False`` when the action leaves the task open.
+        """
         raise ImproperlyConfigured(f"{type(self).__name__} must define perform(form).")
 
     def form_valid(self, form):
         try:
-            self.perform(form)
+            completes = self.perform(form)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, messages in error.message_dict.items():
@@ -42,5 +45,7 @@ class TaskFormView(FormLayoutMixin, mixins.TaskSuccessUrlMixin, mixins.TaskViewT
             else:
                 form.add_error(None, error.messages)
             return self.form_invalid(form)
+        if completes is False:  # an action on the open task (e.g. an extension): the task stays with its owner
+            return HttpResponseRedirect(self.request.get_full_path())
         self.activation.execute()
         return HttpResponseRedirect(self.get_success_url())

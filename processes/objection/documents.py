@@ -1,9 +1,12 @@
 """The documents the objection process issues, built from the case (no writes of its own)."""
 
+import datetime
+
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
 from credit.models import CreditRecord, Department
+from documents.rendering import chinese_date
 from documents.services import document_issue
 
 from .models import Objection
@@ -23,6 +26,14 @@ def _field_label(key: str) -> str:
         return key
 
 
+def _field_value(value) -> str:
+    """Dates as the document prints them (2025年12月20日); the proposal stores them as ISO text."""
+    try:
+        return chinese_date(datetime.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
 def _record_line(objection: Objection) -> str:
     record = objection.record
     if record is None:
@@ -31,10 +42,10 @@ def _record_line(objection: Objection) -> str:
     return f"{record.get_kind_display()}“{record.title}”{number}"
 
 
-def _issue(objection: Objection, *, kind: str, title: str, department: Department, addressee: str, body: list[str], by):
+def _issue(objection: Objection, *, kind: str, title: str, department: Department, addressee: str, body: list[str], by, to_subject: bool = True):
     return document_issue(
         kind=kind, title=title, department=department, addressee=addressee, body=body, legal_basis=LEGAL_BASIS,
-        subject=objection.subject, case=objection, issued_by=by,
+        subject=objection.subject if to_subject else None, case=objection, issued_by=by,
     )
 
 
@@ -74,7 +85,7 @@ def issue_verification_letter(*, objection: Objection, by):
     record = objection.record
     return _issue(
         objection, kind="objection_verification_letter", title="信用信息异议协查函", department=_credit_office(),
-        addressee=record.source_department.name, by=by,
+        addressee=record.source_department.name, by=by, to_subject=False,  # an internal letter between departments
         body=[
             f"{objection.subject.name}（{objection.subject.display_code}）对你部门提供的{_record_line(objection)}提出异议，"
             f"异议类型为“{objection.get_grounds_display()}”，陈述如下：{objection.statement}",
@@ -91,7 +102,7 @@ def issue_decision(*, objection: Objection, by):
     }[objection.outcome]
     changes = ""
     if objection.outcome == Objection.Outcome.CORRECTED and objection.proposed_changes:
-        changes = "更正内容：" + "；".join(f"{_field_label(key)}更正为“{value}”" for key, value in objection.proposed_changes.items()) + "。"
+        changes = "更正内容：" + "；".join(f"{_field_label(key)}更正为“{_field_value(value)}”" for key, value in objection.proposed_changes.items()) + "。"
     return _issue(
         objection, kind="objection_decision", title="信用信息异议处理决定书", department=_credit_office(), addressee=objection.subject.name, by=by,
         body=[

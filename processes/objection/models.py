@@ -88,6 +88,13 @@ class Objection(ConcurrentTransitionMixin, models.Model):
     def source_department(self) -> Department:
         return self.record.source_department
 
+    def involved_department_ids(self) -> set[int]:
+        """The credit office and the department that produced the record (谁产生、谁负责)."""
+        ids = {Department.objects.filter(is_credit_lead=True).values_list("pk", flat=True).first()}
+        if self.record_id:
+            ids.add(self.record.source_department_id)
+        return {pk for pk in ids if pk}
+
     @property
     def result_label(self) -> str:
         if self.status == self.Status.DECIDED:

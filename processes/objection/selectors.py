@@ -1,11 +1,11 @@
 """Read-only questions about objections: who may see a case, its open tasks, its chart."""
 
-from django.db.models import Q
 from viewflow.workflow import chart
 from viewflow.workflow.status import STATUS
 
 from credit.models import Role, StaffRole
 from credit.selectors import user_subjects
+from processes.common.access import staff_may_view_case
 
 from .models import Objection
 
@@ -20,14 +20,7 @@ def _is_admin(user) -> bool:
 
 def staff_may_view(user, objection: Objection) -> bool:
     """Staff of the credit office and of the department that produced the record (and administrators)."""
-    if _is_admin(user):
-        return True
-    departments = _staff_departments(user)
-    involved = {d for d in [objection.record.source_department_id if objection.record_id else None] if d}
-    from credit.models import Department
-
-    involved.add(Department.objects.filter(is_credit_lead=True).values_list("pk", flat=True).first())
-    return bool(departments & involved)
+    return staff_may_view_case(user, objection)
 
 
 def staff_may_file(user) -> bool:

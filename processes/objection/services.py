@@ -10,6 +10,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import TransitionNotAllowed
 
 from credit.models import CORRECTABLE_FIELDS, CreditRecord, Platform, PlatformSync, RecordStatus, VISIBLE_STATES
 from credit.rules import due_date
@@ -77,9 +78,10 @@ def objection_file(
         statement=statement.strip(),
         channel=channel,
         filed_by=by if getattr(by, "is_authenticated", False) else None,
-        applicant_name=applicant_name or (getattr(by, "full_name", "") or getattr(by, "username", "")),
-        applicant_phone=applicant_phone or getattr(by, "phone", ""),
-        applicant_email=applicant_email or getattr(by, "email", ""),
+        # The filer's own contacts stand for the applicant only when the subject files itself.
+        applicant_name=applicant_name or (_own(by, "full_name") or _own(by, "username") if channel == Objection.Channel.PORTAL else ""),
+        applicant_phone=applicant_phone or (_own(by, "phone") if channel == Objection.Channel.PORTAL else ""),
+        applicant_email=applicant_email or (_own(by, "email") if channel == Objection.Channel.PORTAL else ""),
     )
     objection.reference = f"YY{timezone.localdate().year}{objection.pk:06d}"
     objection.save(update_fields=["reference"])
@@ -97,6 +99,10 @@ def objection_file(
     ObjectionFlow.start.run(objection=objection)
     notices.objection_filed(objection=objection)
     return objection
+
+
+def _own(user, attribute: str) -> str:
+    return getattr(user, attribute, "") or ""
 
 
 def _lock(objection: Objection) -> Objection:
@@ -159,7 +165,10 @@ def objections_close_overdue_supplements(*, today: datetime.date | None = None) 
     today = today or timezone.localdate()
     count = 0
     for objection in Objection.objects.filter(status=Objection.Status.SUPPLEMENT_REQUESTED, supplement_due_on__lt=today):
-        objection_close_unsupplied(objection=objection)
+        try:
+            objection_close_unsupplied(objection=objection)
+        except TransitionNotAllowed:
+            continue  # supplied while the sweep ran: nothing to close, carry on with the rest
         count += 1
     return count
 

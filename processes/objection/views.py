@@ -14,7 +14,7 @@ from django_fsm import TransitionNotAllowed
 
 from credit.models import CreditRecord
 from credit.selectors import is_staff_member, user_subjects
-from documents.selectors import documents_for
+from documents.selectors import documents_for, documents_for_subject
 from processes.common.materials import case_materials
 from processes.common.timeline import case_timeline
 from processes.common.views import TaskFormView
@@ -167,7 +167,7 @@ class PortalCaseView(PortalMixin, generic.DetailView):
         return super().get_context_data(
             materials=case_materials(objection),
             timeline=case_timeline(objection, for_subject=True),
-            documents=documents_for(objection),
+            documents=documents_for_subject(objection),
             supply_form=forms.SupplyForm() if objection.status == Objection.Status.SUPPLEMENT_REQUESTED else None,
             **kwargs,
         )

@@ -206,12 +206,14 @@ def test_a_subject_user_cannot_download_another_subjects_documents_by_guessing(c
     assert download(client, people.stranger, document(other_case, "异议受理通知书")).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="documents.selectors.document_user_may_download admits the issuing department (法规科) and the credit "
-    "lead only, so the source department cannot open the 协查函 addressed to it (documents/ is not ours to change)",
-)
 def test_source_department_handler_can_download_the_verification_letter_addressed_to_it(client, people, case):
     letter = document(case, "信用信息异议协查函")
     assert letter.addressee == "交通运输综合行政执法支队"
     assert download(client, people.handler, letter).status_code == 200
+
+
+def test_the_internal_verification_letter_is_neither_listed_nor_downloadable_for_the_subject(client, people, case):
+    letter = document(case, "信用信息异议协查函")
+    assert download(client, people.applicant, letter).status_code == 403
+    client.force_login(people.applicant)
+    assert "协查函" not in client.get(case.get_absolute_url()).content.decode()

@@ -44,7 +44,7 @@ def test_decision_on_a_correction_names_subject_number_outcome_changes_and_reaso
     assert "会同交通运输综合行政执法支队进行了核查" in text
     assert "经核查，该记录部分内容有误，本机关决定予以更正，更正后的信息已替换原信息，原信息留档备查。" in text
     # the corrected fields by their Chinese names, with the new values
-    assert "更正内容：" in text and "文号更正为“交执罚〔2026〕8号”" in text and "决定日期更正为“2026-01-05”" in text
+    assert "更正内容：" in text and "文号更正为“交执罚〔2026〕8号”" in text and "决定日期更正为“2026年1月5日”" in text
     assert "理由：执法案卷中的处罚决定书文号为交执罚〔2026〕8号，原记录登记有误。" in text
     assert "处理结果已同步至信用交通网站及省信用信息平台" in text
     assert f"验证码：{decision.verification_code}" in text

@@ -397,6 +397,7 @@ def test_credit_office_files_on_a_subjects_behalf(client, people, record):
     assert response.status_code == 302 and response["Location"] == objection.get_staff_url()
     assert objection.channel == Objection.Channel.STAFF and objection.filed_by == people.clerk
     assert objection.applicant_name == "王经理" and objection.applicant_phone == "13912345678"
+    assert objection.applicant_email == ""  # the clerk's own address is not the applicant's
     assert objection.status == S.FILED and record_status(record) == RecordStatus.UNDER_OBJECTION
     assert notified("objection_filed", objection) == ["applicant", "applicant.colleague"]
     assert notified("task_assigned", objection) == ["legal.clerk", "legal.clerk2"]
