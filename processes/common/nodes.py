@@ -7,7 +7,6 @@ reminder and an escalation (``processes.common.deadlines``). When the task is
 created its department's staff are told there is new work in their queue.
 """
 
-from django.db import transaction
 from viewflow.workflow import flow
 from viewflow.workflow.nodes.view import ViewActivation
 

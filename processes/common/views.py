@@ -1,10 +1,20 @@
-"""Base views every process's workbench task pages use."""
+"""Base views every process uses: workbench task pages, staff and portal case pages."""
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.views import generic
 from viewflow.views import FormLayoutMixin
+from viewflow.workflow import chart
 from viewflow.workflow.flow.views import mixins
+from viewflow.workflow.status import STATUS
+
+from credit.selectors import is_staff_member, user_subjects
+from documents.selectors import documents_for, documents_for_subject
+
+from .access import staff_may_view_case
+from .materials import case_materials
+from .timeline import case_timeline
 
 
 class TaskFormView(FormLayoutMixin, mixins.TaskSuccessUrlMixin, mixins.TaskViewTemplateNames, generic.FormView):
@@ -39,13 +49,83 @@ class TaskFormView(FormLayoutMixin, mixins.TaskSuccessUrlMixin, mixins.TaskViewT
         try:
             completes = self.perform(form)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages)
-            else:
-                form.add_error(None, error.messages)
+            errors_to_form(form, error)
             return self.form_invalid(form)
         if completes is False:  # an action on the open task (e.g. an extension): the task stays with its owner
             return HttpResponseRedirect(self.request.get_full_path())
         self.activation.execute()
         return HttpResponseRedirect(self.get_success_url())
+
+
+def errors_to_form(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: per field where the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class StaffRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (request.user.is_superuser or is_staff_member(request.user)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StaffCaseView(StaffRequiredMixin, generic.DetailView):
+    """A case page for staff: the record, materials, timeline, documents, open tasks, the chart with the current step."""
+
+    flow_class = None
+
+    def get_object(self, queryset=None):
+        case = super().get_object(queryset)
+        if not staff_may_view_case(self.request.user, case):
+            raise PermissionDenied
+        return case
+
+    def get_context_data(self, **kwargs):
+        case = self.object
+        return super().get_context_data(
+            materials=case_materials(case),
+            timeline=case_timeline(case),
+            documents=documents_for(case),
+            tasks=open_tasks(case),
+            chart=flow_chart_svg(self.flow_class, case),
+            **kwargs,
+        )
+
+
+class PortalCaseView(LoginRequiredMixin, generic.DetailView):
+    """A case page for the subject's users: only what is addressed to the subject."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(subject__in=user_subjects(self.request.user))
+
+    def get_context_data(self, **kwargs):
+        case = self.object
+        return super().get_context_data(
+            materials=case_materials(case),
+            timeline=case_timeline(case, for_subject=True),
+            documents=documents_for_subject(case),
+            **kwargs,
+        )
+
+
+def open_tasks(case):
+    if case.process_id is None:
+        return []
+    return list(
+        case.process.task_set.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED], flow_task_type="HUMAN")
+        .select_related("owner", "deadline")
+        .order_by("created")
+    )
+
+
+def flow_chart_svg(flow_class, case) -> str:
+    """Viewflow's chart of the flow with this case's current step marked."""
+    if case.process_id is None or flow_class is None:
+        return ""
+    grid = chart.calc_layout_data(flow_class)
+    chart.calc_cell_status(flow_class, grid, case.process_id)
+    return chart.grid_to_svg(grid)

@@ -1,10 +1,9 @@
 """Read-only questions about objections: who may see a case, its open tasks, its chart."""
 
-from viewflow.workflow import chart
-from viewflow.workflow.status import STATUS
 
 from credit.models import Role, StaffRole
 from credit.selectors import user_subjects
+from processes.common import views as common_views
 from processes.common.access import staff_may_view_case
 
 from .models import Objection
@@ -49,21 +48,4 @@ def subject_cases(user):
 
 
 def open_tasks(objection: Objection):
-    if objection.process_id is None:
-        return []
-    return list(
-        objection.process.task_set.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED], flow_task_type="HUMAN")
-        .select_related("owner", "deadline")
-        .order_by("created")
-    )
-
-
-def flow_chart_svg(objection: Objection) -> str:
-    """Viewflow's chart of the flow with this case's current step marked."""
-    from .flows import ObjectionFlow
-
-    if objection.process_id is None:
-        return ""
-    grid = chart.calc_layout_data(ObjectionFlow)
-    chart.calc_cell_status(ObjectionFlow, grid, objection.process_id)
-    return chart.grid_to_svg(grid)
+    return common_views.open_tasks(objection)

@@ -13,11 +13,9 @@ from django.views import generic
 from django_fsm import TransitionNotAllowed
 
 from credit.models import CreditRecord
-from credit.selectors import is_staff_member, user_subjects
-from documents.selectors import documents_for, documents_for_subject
-from processes.common.materials import case_materials
-from processes.common.timeline import case_timeline
-from processes.common.views import TaskFormView
+from credit.selectors import user_subjects
+from processes.common import views as common_views
+from processes.common.views import TaskFormView, errors_to_form
 
 from . import forms, selectors, services
 from .models import Objection
@@ -62,38 +60,21 @@ class ReviewView(TaskFormView):
 # --- staff ------------------------------------------------------------------------------
 
 
-class StaffRequiredMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_staff_member(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class StaffCaseView(StaffRequiredMixin, generic.DetailView):
+class StaffCaseView(common_views.StaffCaseView):
     """The case page: the record, the materials, the timeline, the documents, the chart with the current step."""
 
     template_name = "objection/staff_detail.html"
     context_object_name = "objection"
+    queryset = Objection.objects.select_related("record", "subject", "record__source_department", "process")
 
-    def get_object(self):
-        objection = get_object_or_404(Objection.objects.select_related("record", "subject", "record__source_department", "process"), pk=self.kwargs["pk"])
-        if not selectors.staff_may_view(self.request.user, objection):
-            raise PermissionDenied
-        return objection
+    @property
+    def flow_class(self):
+        from .flows import ObjectionFlow
 
-    def get_context_data(self, **kwargs):
-        objection = self.object
-        return super().get_context_data(
-            materials=case_materials(objection),
-            timeline=case_timeline(objection),
-            documents=documents_for(objection),
-            tasks=selectors.open_tasks(objection),
-            chart=selectors.flow_chart_svg(objection),
-            **kwargs,
-        )
+        return ObjectionFlow
 
 
-class StaffFileView(StaffRequiredMixin, generic.FormView):
+class StaffFileView(common_views.StaffRequiredMixin, generic.FormView):
     """File an objection on a subject's behalf (窗口代为提交)."""
 
     template_name = "objection/staff_file.html"
@@ -112,7 +93,7 @@ class StaffFileView(StaffRequiredMixin, generic.FormView):
                 applicant_name=form.cleaned_data["applicant_name"], applicant_phone=form.cleaned_data["applicant_phone"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"已代为提交异议，案件编号 {objection.reference}。")
         return redirect(objection.get_staff_url())
@@ -148,29 +129,21 @@ class PortalFileView(PortalMixin, generic.FormView):
                 by=self.request.user, uploads=form.uploads(),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"异议已提交，案件编号 {objection.reference}。")
         return redirect(objection.get_absolute_url())
 
 
-class PortalCaseView(PortalMixin, generic.DetailView):
+class PortalCaseView(common_views.PortalCaseView):
     template_name = "objection/portal_detail.html"
     context_object_name = "objection"
-
-    def get_object(self):
-        objection = get_object_or_404(Objection.objects.select_related("record", "subject"), pk=self.kwargs["pk"], subject__in=self.subjects())
-        return objection
+    queryset = Objection.objects.select_related("record", "subject")
 
     def get_context_data(self, **kwargs):
-        objection = self.object
-        return super().get_context_data(
-            materials=case_materials(objection),
-            timeline=case_timeline(objection, for_subject=True),
-            documents=documents_for_subject(objection),
-            supply_form=forms.SupplyForm() if objection.status == Objection.Status.SUPPLEMENT_REQUESTED else None,
-            **kwargs,
-        )
+        supply = forms.SupplyForm() if self.object.status == Objection.Status.SUPPLEMENT_REQUESTED else None
+        kwargs.setdefault("supply_form", supply)
+        return super().get_context_data(**kwargs)
 
 
 class PortalSupplyView(PortalMixin, generic.FormView):
@@ -190,7 +163,7 @@ class PortalSupplyView(PortalMixin, generic.FormView):
         try:
             services.objection_supply(objection=self.objection, by=self.request.user, note=form.cleaned_data["note"], uploads=form.uploads())
         except ValidationError as error:
-            _errors_to_form(form, error)
+            errors_to_form(form, error)
             return self.form_invalid(form)
         except TransitionNotAllowed:  # the case moved on meanwhile (e.g. closed as withdrawn)
             messages.error(self.request, "该案件当前不需要补正材料。")
@@ -199,16 +172,5 @@ class PortalSupplyView(PortalMixin, generic.FormView):
         return redirect(self.objection.get_absolute_url())
 
     def form_invalid(self, form):
-        view = PortalCaseView()
-        view.request, view.kwargs, view.object = self.request, {"pk": self.objection.pk}, self.objection
-        context = view.get_context_data(object=self.objection)
-        context["supply_form"] = form
-        return self.render_to_response(context)
-
-
-def _errors_to_form(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
+        view = PortalCaseView(request=self.request, kwargs={"pk": self.objection.pk}, object=self.objection)
+        return self.render_to_response(view.get_context_data(object=self.objection, supply_form=form))
