@@ -8,6 +8,7 @@ from django.views import generic
 from credit.models import VISIBLE_STATES, RecordStatus
 from credit.selectors import user_subjects
 from processes.objection.models import Objection
+from processes.repair.models import RepairApplication
 
 SESSION_KEY = "portal_subject_id"
 
@@ -25,8 +26,9 @@ class PortalHomeView(LoginRequiredMixin, generic.TemplateView):
         subject = current_subject(self.request)
         records = subject.records.exclude(status=RecordStatus.UNPUBLISHED).select_related("source_department") if subject else []
         cases = Objection.objects.filter(subject=subject).select_related("record") if subject else []
+        repairs = RepairApplication.objects.filter(subject=subject).select_related("record") if subject else []
         return super().get_context_data(
-            subjects=user_subjects(self.request.user), subject=subject, records=records, objections=cases,
+            subjects=user_subjects(self.request.user), subject=subject, records=records, objections=cases, repairs=repairs,
             objectionable=VISIBLE_STATES, **kwargs,
         )
 

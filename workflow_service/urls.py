@@ -8,6 +8,7 @@ from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowAppViewset
 
 from processes.objection.flows import ObjectionFlow
+from processes.repair.flows import RepairFlow
 from workflow_service.health import healthz
 
 admin.site.site_header = "信用交通工作流 管理"
@@ -20,7 +21,7 @@ workflow_site = Site(
     viewsets=[
         Application(
             title="信用业务", icon="gavel", app_name="credit_processes",
-            viewsets=[FlowAppViewset(ObjectionFlow, icon="report")],
+            viewsets=[FlowAppViewset(ObjectionFlow, icon="report"), FlowAppViewset(RepairFlow, icon="healing")],
         ),
     ],
 )
@@ -38,6 +39,7 @@ urlpatterns = [
     path("workflow/", workflow_site.urls),
     path("portal/", include("portal.urls")),
     path("", include("processes.objection.urls")),
+    path("", include("processes.repair.urls")),
     path("", include("workflow_service.home_urls")),
 ]
 

@@ -129,3 +129,16 @@ def flow_chart_svg(flow_class, case) -> str:
     grid = chart.calc_layout_data(flow_class)
     chart.calc_cell_status(flow_class, grid, case.process_id)
     return chart.grid_to_svg(grid)
+
+
+def staff_may_act_for_department(user, department) -> bool:
+    """Any role in ``department`` (or the credit office, or an administrator)."""
+    from credit.models import StaffRole
+
+    from .access import is_admin
+
+    if is_admin(user):
+        return True
+    return StaffRole.objects.filter(user=user).filter(department=department).exists() or StaffRole.objects.filter(
+        user=user, department__is_credit_lead=True
+    ).exists()
