@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "workflow_service.apps.StaticFiles",  # django.contrib.staticfiles, see apps.py
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "notifications",
     "processes.common",
     "processes.objection",
+    "processes.repair",
     "portal",
 ]
 
