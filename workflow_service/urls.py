@@ -32,6 +32,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("processes.common.api_urls")),
     path("api/v1/", include("processes.objection.api_urls")),
     path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),
