@@ -53,3 +53,7 @@ def healthz(request):
     checks = {"database": check_database(), "broker": check_broker(), "channel_layer": check_channel_layer()}
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503)
+
+
+def api_not_found(request, *args, **kwargs):
+    return JsonResponse({"error": "接口不存在。"}, status=404)

@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowAppViewset
 
 from processes.objection.flows import ObjectionFlow
 from processes.repair.flows import RepairFlow
-from workflow_service.health import healthz
+from workflow_service.health import api_not_found, healthz
 
 admin.site.site_header = "信用交通工作流 管理"
 admin.site.site_title = "信用交通工作流"
@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("processes.common.api_urls")),
     path("api/v1/", include("processes.objection.api_urls")),
+    re_path(r"^api/", api_not_found),  # unknown API paths answer JSON, not an HTML page
     path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),
     path("workbench/", include("processes.common.urls")),
