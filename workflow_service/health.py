@@ -56,4 +56,4 @@ def healthz(request):
 
 
 def api_not_found(request, *args, **kwargs):
-    return JsonResponse({"error": "接口不存在。"}, status=404)
+    return JsonResponse({"error": "接口不存在。"}, status=404, json_dumps_params={"ensure_ascii": False})
