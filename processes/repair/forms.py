@@ -9,7 +9,8 @@ from processes.objection.forms import MultipleFileField, read_uploads
 
 class RepairFileForm(forms.Form):
     obligations_performed_on = forms.DateField(label="义务履行日期", widget=forms.DateInput(attrs={"type": "date"}), help_text="缴清罚款、完成整改的日期。", required=False)
-    statement = forms.CharField(label="申请理由", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, help_text="已履行了哪些义务、如何整改。")
+    # Not required here: repair_file checks it, so an empty statement is reported together with every other reason.
+    statement = forms.CharField(label="申请理由", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000, required=False, help_text="已履行了哪些义务、如何整改。")
     performance_proof = MultipleFileField(label="履行义务证明（缴款凭证、整改材料）")
     commitment_letter = MultipleFileField(label="已签署的信用承诺书")
     authorisation_letter = MultipleFileField(label="授权委托书/法定代表人身份证明（旧规则要求时）")

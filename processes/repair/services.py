@@ -36,11 +36,15 @@ def repair_file(
     applicant_phone: str = "",
     applicant_email: str = "",
     today: datetime.date | None = None,
+    check_eligibility: bool = True,
 ) -> RepairApplication:
     """Apply for repair of a penalty record. Every reason it cannot be accepted is given at once; nothing is created then.
 
     A transferred case whose record is not found locally is still filed (``record=None``,
-    ``subject`` given) and matched by hand at intake; it is never dropped.
+    ``subject`` given) and matched by hand at intake; it is never dropped. For the same
+    reason a transfer passes ``check_eligibility=False``: the reasons it is not eligible
+    are recorded on the case (``eligibility["reasons"]`` and the timeline) for intake to
+    judge, instead of refusing the filing.
     """
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -58,7 +62,7 @@ def repair_file(
         eligibility = repair_eligibility(
             record=record, obligations_performed_on=obligations_performed_on, material_kinds={kind for _, _, kind in uploads}, today=today
         )
-        if not eligibility.eligible:
+        if not eligibility.eligible and check_eligibility:
             errors["eligibility"] = eligibility.reasons
         subject = record.subject
     elif channel != RepairApplication.Channel.TRANSFER or subject is None:
@@ -78,7 +82,9 @@ def repair_file(
         applicant_phone=applicant_phone or getattr(by, "phone", ""),
         applicant_email=applicant_email or getattr(by, "email", ""),
         rule_version=eligibility.rule_version if eligibility else None,
-        eligibility=eligibility.as_dict() if eligibility else {},
+        eligibility=(
+            {**eligibility.as_dict(), **({"reasons": eligibility.reasons} if not eligibility.eligible else {})} if eligibility else {}
+        ),
     )
     application.reference = f"XF{today.year}{application.pk:06d}"
     application.save(update_fields=["reference"])
@@ -87,6 +93,11 @@ def repair_file(
     case_log(case=application, action="filed", label="提交信用修复申请", actor=by, actor_label=application.get_channel_display(), reason=application.statement)
     if record is None:
         case_log(case=application, action="unmatched", label="转办案件未匹配到本地信用记录，待法规科人工匹配", actor_label="系统", visible_to_subject=False)
+    elif not eligibility.eligible:
+        case_log(
+            case=application, action="eligibility_reasons", label="资格审查未通过，请受理时审查（转办案件不退回）", actor_label="系统",
+            reason="\n".join(eligibility.reasons), visible_to_subject=False, reasons=eligibility.reasons,
+        )
 
     from .flows import RepairFlow
 
@@ -96,7 +107,8 @@ def repair_file(
 
 
 def _lock(application: RepairApplication) -> RepairApplication:
-    return RepairApplication.objects.select_for_update().select_related("record", "subject", "record__source_department").get(pk=application.pk)
+    # of=("self",): the record is nullable (an unmatched transfer), so it is an outer join PostgreSQL will not lock.
+    return RepairApplication.objects.select_for_update(of=("self",)).select_related("record", "subject", "record__source_department").get(pk=application.pk)
 
 
 @transaction.atomic
