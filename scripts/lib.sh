@@ -43,6 +43,28 @@ ensure_cjk_font() {
   fi
 }
 
+# Debian's Chromium for the browser tests (Playwright drives it; its own browser download is not used).
+CHROMIUM_PACKAGE="chromium"
+ensure_chromium() {
+  local path="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ ! -x "$path" ]; then
+    say "Installing Chromium for the browser tests ($CHROMIUM_PACKAGE)"
+    command -v apt-get >/dev/null || die "No apt-get: install Chromium and set CHROMIUM_PATH to its executable."
+    as_root apt-get update -qq >/dev/null 2>&1 || true
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$CHROMIUM_PACKAGE" >/dev/null \
+      || die "Could not install $CHROMIUM_PACKAGE. Install Chromium and set CHROMIUM_PATH to its executable."
+    [ -x "$path" ] || die "$CHROMIUM_PACKAGE is installed but $path is missing: set CHROMIUM_PATH to Chromium's executable."
+  fi
+  # Pages are in Chinese: without a CJK font the browser draws boxes.
+  if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=zh family 2>/dev/null)" ]; then
+    say "Installing a CJK font for the browser ($CJK_FONT_PACKAGE)"
+    command -v apt-get >/dev/null || die "No apt-get: install a CJK font (e.g. WenQuanYi Micro Hei) for the browser tests."
+    as_root apt-get update -qq >/dev/null 2>&1 || true
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$CJK_FONT_PACKAGE" >/dev/null \
+      || die "Could not install $CJK_FONT_PACKAGE for the browser tests."
+  fi
+}
+
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 wait_port() {
