@@ -14,8 +14,15 @@ app.autodiscover_tasks()
 
 @app.on_after_configure.connect
 def collect_beat_schedule(sender, **kwargs):
-    """Each app declares its periodic jobs as ``beat_schedule`` in its tasks module."""
+    """Each app declares its periodic jobs as ``beat_schedule`` in its tasks module.
+
+    The tasks modules import models, so Django is set up first: without it the import
+    raised AppRegistryNotReady, which Celery swallows, and beat ran with no schedule.
+    """
+    import django
     from django.conf import settings
+
+    django.setup()
 
     schedule = dict(settings.CELERY_BEAT_SCHEDULE)
     for module in settings.CELERY_BEAT_SCHEDULE_MODULES:

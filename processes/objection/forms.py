@@ -2,7 +2,7 @@
 
 from django import forms
 
-from credit.models import CreditRecord
+from credit.models import CreditRecord, RecordStatus
 from processes.common.models import Material
 
 from .models import Objection
@@ -52,9 +52,18 @@ class SupplyForm(forms.Form):
 class IntakeForm(forms.Form):
     DECISIONS = [("accept", "受理"), ("supplement", "要求补正材料"), ("refuse", "不予受理")]
 
+    record = forms.ModelChoiceField(label="匹配信用记录（转办案件未匹配时）", queryset=CreditRecord.objects.none(), required=False)
     decision = forms.ChoiceField(label="受理意见", choices=DECISIONS, widget=forms.RadioSelect)
     reason = forms.CharField(label="不予受理理由 / 补正要求", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000)
     due_on = forms.DateField(label="补正期限", required=False, help_text="留空按规则表默认期限（工作日）计算。", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, objection=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if objection is not None and objection.record_id is None:
+            # Records an objection may be filed against: published, not already under objection.
+            self.fields["record"].queryset = CreditRecord.objects.filter(subject=objection.subject, status__in=[RecordStatus.PUBLISHED, RecordStatus.CORRECTED])
+        else:
+            del self.fields["record"]
 
 
 class VerifyForm(forms.Form):

@@ -15,9 +15,10 @@ from django_fsm import TransitionNotAllowed
 from credit.models import CORRECTABLE_FIELDS, CreditRecord, Platform, PlatformSync, RecordStatus, VISIBLE_STATES
 from credit.rules import due_date
 from credit.services import record_apply_rule_dates
-from credit.selectors import user_may_act_for_subject
+from credit.selectors import credit_lead_department, user_may_act_for_subject
 from processes.common.materials import check_material, material_attach
 from processes.common.models import Material
+from processes.common.signals import case_closed
 from processes.common.timeline import case_log
 
 from . import documents, notices
@@ -37,12 +38,13 @@ def _check_uploads(uploads: list[Upload]) -> list[str]:
 @transaction.atomic
 def objection_file(
     *,
-    record: CreditRecord,
+    record: CreditRecord | None,
     grounds: str,
     statement: str,
     by=None,
     channel: str = Objection.Channel.PORTAL,
     uploads: list[Upload] = (),
+    subject=None,
     applicant_name: str = "",
     applicant_phone: str = "",
     applicant_email: str = "",
@@ -50,16 +52,19 @@ def objection_file(
     """File an objection against a published record; the record turns under objection at once.
 
     Every problem is reported at once (ValidationError with a message per field)
-    and nothing is written when there is one.
+    and nothing is written when there is one. A transferred case whose record is not
+    found locally is still filed (``record=None``, ``subject`` given) and matched by
+    hand at intake (``objection_match_record``); it is never dropped.
     """
     errors: dict[str, list[str]] = {}
-    record = CreditRecord.objects.select_for_update(of=("self",)).select_related("subject", "source_department").get(pk=record.pk)
-    if channel == Objection.Channel.PORTAL and not user_may_act_for_subject(by, record.subject):
-        raise PermissionDenied("您无权代表该信用主体提出异议。")
-    if record.status not in VISIBLE_STATES:
-        errors.setdefault("record", []).append(f"该记录当前状态为“{record.get_status_display()}”，不在公示中，不能提出异议。")
-    elif record.status == RecordStatus.UNDER_OBJECTION:
-        errors.setdefault("record", []).append("该记录已有正在处理的异议，请等待处理结果。")
+    if record is not None:
+        record = CreditRecord.objects.select_for_update(of=("self",)).select_related("subject", "source_department").get(pk=record.pk)
+        if channel == Objection.Channel.PORTAL and not user_may_act_for_subject(by, record.subject):
+            raise PermissionDenied("您无权代表该信用主体提出异议。")
+        errors.update(_record_problems(record))
+        subject = record.subject
+    elif channel != Objection.Channel.TRANSFER or subject is None:
+        errors["record"] = ["请选择提出异议的信用记录。"]
     if grounds not in Objection.Grounds.values:
         errors.setdefault("grounds", []).append("请选择异议类型。")
     if not (statement or "").strip():
@@ -71,8 +76,8 @@ def objection_file(
         raise ValidationError(errors)
 
     objection = Objection.objects.create(
-        reference=f"pending-{timezone.now().timestamp()}-{record.pk}",
-        subject=record.subject,
+        reference=f"pending-{timezone.now().timestamp()}-{record.pk if record else subject.pk}",
+        subject=subject,
         record=record,
         grounds=grounds,
         statement=statement.strip(),
@@ -86,13 +91,17 @@ def objection_file(
     objection.reference = f"YY{timezone.localdate().year}{objection.pk:06d}"
     objection.save(update_fields=["reference"])
 
-    record.open_objection()
-    record.save()
+    if record is not None:
+        record.open_objection()
+        record.save()
 
     for name, content, kind in uploads:
         material_attach(case=objection, name=name, content=content, kind=kind, by=by)
     case_log(case=objection, action="filed", label=f"提交异议（{objection.get_grounds_display()}）", actor=by, reason=objection.statement, actor_label=objection.get_channel_display())
-    case_log(case=objection, action="record_under_objection", label=f"记录“{record}”标注为异议处理中", actor_label="系统")
+    if record is not None:
+        case_log(case=objection, action="record_under_objection", label=f"记录“{record}”标注为异议处理中", actor_label="系统")
+    else:
+        case_log(case=objection, action="unmatched", label="转办案件未匹配到本地信用记录，待法规科人工匹配", actor_label="系统", visible_to_subject=False)
 
     from .flows import ObjectionFlow
 
@@ -105,9 +114,38 @@ def _own(user, attribute: str) -> str:
     return getattr(user, attribute, "") or ""
 
 
+def _record_problems(record: CreditRecord) -> dict[str, list[str]]:
+    if record.status not in VISIBLE_STATES:
+        return {"record": [f"该记录当前状态为“{record.get_status_display()}”，不在公示中，不能提出异议。"]}
+    if record.status == RecordStatus.UNDER_OBJECTION:
+        return {"record": ["该记录已有正在处理的异议，请等待处理结果。"]}
+    return {}
+
+
 def _lock(objection: Objection) -> Objection:
     # of=("self",): the record is a nullable join, and PostgreSQL refuses FOR UPDATE on an outer join.
     return Objection.objects.select_for_update(of=("self",)).select_related("record", "subject").get(pk=objection.pk)
+
+
+@transaction.atomic
+def objection_match_record(*, objection: Objection, record: CreditRecord, by) -> Objection:
+    """The credit office matches a transferred case to the local record it concerns; the record turns under objection."""
+    objection = _lock(objection)
+    if objection.record_id:
+        raise ValidationError({"record": ["该异议已关联信用记录。"]})
+    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+    if record.subject_id != objection.subject_id:
+        raise ValidationError({"record": ["所选记录不属于该信用主体。"]})
+    problems = _record_problems(record)
+    if problems:
+        raise ValidationError(problems)
+    objection.record = record
+    objection.save(update_fields=["record"])
+    record.open_objection()
+    record.save()
+    case_log(case=objection, action="matched", label=f"匹配信用记录“{record}”", actor=by, visible_to_subject=False)
+    case_log(case=objection, action="record_under_objection", label=f"记录“{record}”标注为异议处理中", actor_label="系统")
+    return objection
 
 
 @transaction.atomic
@@ -158,6 +196,12 @@ def objection_close_unsupplied(*, objection: Objection) -> Objection:
     case_log(case=objection, action="withdrawn", label="逾期未补正材料，异议视为撤回", actor_label="系统")
     _finish_supplement_wait(objection)
     notices.objection_withdrawn(objection=objection)
+    # The record was never judged, so for the platforms the case was not accepted (withdrawn
+    # is an outcome about the record: the record withdrawn from publication).
+    case_closed.send(
+        sender=Objection, case=objection, result="not_accepted", reason="逾期未补正材料，异议视为撤回。",
+        department=credit_lead_department().name, decided_at=timezone.now(), document=None,
+    )
     return objection
 
 
@@ -202,6 +246,10 @@ def objection_refuse(*, objection: Objection, by, reason: str) -> Objection:
     document = documents.issue_non_acceptance_notice(objection=objection, by=by)
     case_log(case=objection, action="refused", label="不予受理", actor=by, reason=objection.refusal_reason, document=str(document.pk))
     notices.objection_refused(objection=objection)
+    case_closed.send(
+        sender=Objection, case=objection, result="not_accepted", reason=objection.refusal_reason,
+        department=document.department.name, decided_at=timezone.now(), document=document,
+    )
     return objection
 
 
@@ -303,4 +351,8 @@ def objection_decide(*, objection: Objection, by, comment: str = "") -> Objectio
         )
     case_log(case=objection, action="decided", label=f"异议处理决定：{objection.get_outcome_display()}", actor=by, reason=objection.outcome_reason, document=str(document.pk))
     notices.objection_decided(objection=objection)
+    case_closed.send(
+        sender=Objection, case=objection, result=objection.outcome, reason=objection.outcome_reason,
+        department=document.department.name, decided_at=objection.decided_at, document=document,
+    )
     return objection

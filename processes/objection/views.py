@@ -27,14 +27,20 @@ from .models import Objection
 class IntakeView(TaskFormView):
     form_class = forms.IntakeForm
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "objection": self.case}
+
     def perform(self, form):
         decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
+        objection = self.case
+        if form.cleaned_data.get("record"):
+            objection = services.objection_match_record(objection=objection, record=form.cleaned_data["record"], by=self.request.user)
         if decision == "accept":
-            services.objection_accept(objection=self.case, by=self.request.user)
+            services.objection_accept(objection=objection, by=self.request.user)
         elif decision == "refuse":
-            services.objection_refuse(objection=self.case, by=self.request.user, reason=reason)
+            services.objection_refuse(objection=objection, by=self.request.user, reason=reason)
         else:
-            services.objection_request_supplement(objection=self.case, by=self.request.user, request=reason, due_on=form.cleaned_data["due_on"])
+            services.objection_request_supplement(objection=objection, by=self.request.user, request=reason, due_on=form.cleaned_data["due_on"])
 
 
 class VerifyView(TaskFormView):
