@@ -67,8 +67,30 @@ class StaffCaseView(common_views.StaffCaseView):
         return RepairFlow
 
 
+class PenaltySearchView(common_views.StaffRequiredMixin, generic.ListView):
+    """Staff find a penalty record (by subject name or code, or 文号) to issue its repair notice."""
+
+    template_name = "repair/staff_penalties.html"
+    context_object_name = "records"
+    paginate_by = 50
+
+    def get_queryset(self):
+        query = (self.request.GET.get("q") or "").strip()
+        if not query:
+            return CreditRecord.objects.none()
+        return (
+            CreditRecord.objects.filter(kind="penalty")
+            .filter(Q(subject__name__icontains=query) | Q(subject__uscc=query.upper()) | Q(subject__id_number=query.upper()) | Q(document_number=query))
+            .select_related("subject", "source_department")
+            .order_by("-decision_date")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(q=self.request.GET.get("q", ""), **kwargs)
+
+
 class RepairNoticeView(common_views.StaffRequiredMixin, generic.View):
-    """Issue a repair notice (信用修复告知书) for a penalty record, from the staff record page."""
+    """Issue a repair notice (信用修复告知书) for a penalty record, from the penalty search page."""
 
     def post(self, request, record_pk):
         record = get_object_or_404(CreditRecord, pk=record_pk)
@@ -78,7 +100,8 @@ class RepairNoticeView(common_views.StaffRequiredMixin, generic.View):
             document = services.repair_notice_issue(record=record, by=request.user)
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
-            return redirect("workbench:home")
+            return redirect("repair:staff_penalties")
+        messages.success(request, f"已出具信用修复告知书 {document.number}。")
         return redirect("documents:download", document.pk)
 
 

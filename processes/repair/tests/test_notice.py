@@ -89,7 +89,7 @@ def test_no_repair_notice_for_a_record_other_than_a_penalty(client, people):
 
     response = issue_notice(client, people.handler, licence)
 
-    assert response.status_code == 302 and response["Location"] == reverse("workbench:home")
+    assert response.status_code == 302 and response["Location"] == reverse("repair:staff_penalties")
     assert "只有行政处罚记录可以出具信用修复告知书" in client.get(response["Location"]).content.decode()
     assert not Document.objects.exists()
 
@@ -123,3 +123,20 @@ def test_commitment_letter_of_another_subjects_record_is_not_found(client, peopl
     client.logout()
     response = client.get(reverse("repair:commitment_letter", args=[record.pk]))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_staff_find_a_penalty_by_document_number_and_issue_its_notice_from_the_list(client, people, record):
+    client.force_login(people.handler)
+    page = client.get(reverse("repair:staff_penalties"), {"q": record.document_number}).content.decode()
+    assert record.title in page and reverse("repair:repair_notice", args=[record.pk]) in page
+
+    response = client.post(reverse("repair:repair_notice", args=[record.pk]))
+
+    notice = Document.objects.get(title=NOTICE)
+    assert response.status_code == 302 and response["Location"] == reverse("documents:download", args=[notice.pk])
+    assert people.subject.name in notice.addressee
+
+
+def test_the_penalty_search_is_for_staff_only(client, people, record):
+    client.force_login(people.applicant)
+    assert client.get(reverse("repair:staff_penalties"), {"q": record.document_number}).status_code == 403
