@@ -7,6 +7,9 @@ from django.views import generic
 
 from credit.models import VISIBLE_STATES, RecordStatus
 from credit.selectors import user_subjects
+from processes.commitment.models import CommitmentCase
+from processes.listing.selectors import portal_list_info
+from processes.interview.models import WarningInterview
 from processes.objection.models import Objection
 from processes.repair.models import RepairApplication
 
@@ -27,6 +30,10 @@ class PortalHomeView(LoginRequiredMixin, generic.TemplateView):
         records = subject.records.exclude(status=RecordStatus.UNPUBLISHED).select_related("source_department") if subject else []
         cases = Objection.objects.filter(subject=subject).select_related("record") if subject else []
         repairs = RepairApplication.objects.filter(subject=subject).select_related("record") if subject else []
+        # 我的约谈: once the notice has gone out (before it there is nothing for the subject to do)
+        kwargs["interviews"] = WarningInterview.objects.filter(subject=subject, notice_count__gt=0).select_related("department", "interview_record") if subject else []
+        kwargs.update(portal_list_info(subject))  # 我的名单信息
+        kwargs["commitments"] = CommitmentCase.objects.filter(subject=subject).select_related("commitment", "commitment__department") if subject else []
         return super().get_context_data(
             subjects=user_subjects(self.request.user), subject=subject, records=records, objections=cases, repairs=repairs,
             objectionable=VISIBLE_STATES, **kwargs,

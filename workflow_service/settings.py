@@ -54,7 +54,12 @@ INSTALLED_APPS = [
     "processes.common",
     "processes.objection",
     "processes.repair",
+    "processes.listing",
+    "processes.interview",
+    "processes.commitment",
+    "processes.transfer",
     "portal",
+    "oversight",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -155,7 +160,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 3600
 # Periodic jobs, each declared beside the task it runs.
 CELERY_BEAT_SCHEDULE = {}
-CELERY_BEAT_SCHEDULE_MODULES = ["notifications.tasks", "processes.common.tasks", "processes.objection.tasks"]
+CELERY_BEAT_SCHEDULE_MODULES = ["notifications.tasks", "processes.common.tasks", "processes.objection.tasks", "processes.commitment.tasks", "processes.transfer.tasks", "processes.interview.tasks", "processes.listing.tasks", "oversight.tasks"]
 
 # --- auth, i18n ---------------------------------------------------------------
 
@@ -229,7 +234,19 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # One name for a choice set several fields use (else spectacular warns and names it per field).
-    "ENUM_NAME_OVERRIDES": {"MaterialKindEnum": "processes.common.models.Material.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "MaterialKindEnum": "processes.common.models.Material.Kind",
+        "ObjectionStatusEnum": "processes.objection.models.Objection.Status",
+        "ObjectionChannelEnum": "processes.objection.models.Objection.Channel",
+        "InterviewKindEnum": "credit.models.InterviewRecord.Kind",
+        "InterviewStatusEnum": "processes.interview.models.WarningInterview.Status",
+        "CommitmentKindEnum": "credit.models.Commitment.Kind",
+        "CommitmentStatusEnum": "credit.models.Commitment.Status",
+        "CommitmentCaseStatusEnum": "processes.commitment.models.CommitmentCase.Status",
+        "CommitmentCaseChannelEnum": "processes.commitment.models.CommitmentCase.Channel",
+        "CommitmentVerificationMethodEnum": "processes.commitment.models.CommitmentCase.Method",
+        "CommitmentVerificationResultEnum": "processes.commitment.models.CommitmentCase.Result",
+    },
 }
 
 # --- integrations ---------------------------------------------------------------
@@ -237,6 +254,10 @@ SPECTACULAR_SETTINGS = {
 NATIONAL_SITE_SECRET = env.str("NATIONAL_SITE_SECRET", default="")
 NATIONAL_SITE_FEEDBACK_URL = env.str("NATIONAL_SITE_FEEDBACK_URL", default="")
 TRANSFER_MAX_BODY_BYTES = env.int("TRANSFER_MAX_BODY_BYTES", default=20 * 1024 * 1024)
+# Where other platform pushes go, by platform: PLATFORM_SYNC_URLS="provincial=https://…,creditchina=https://…"
+# (transfer feedback goes to NATIONAL_SITE_FEEDBACK_URL). Failed attempts wait base · 2ⁿ seconds, at most an hour.
+PLATFORM_SYNC_URLS = env.dict("PLATFORM_SYNC_URLS", default={})
+PLATFORM_SYNC_RETRY_BASE_SECONDS = env.int("PLATFORM_SYNC_RETRY_BASE_SECONDS", default=30)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- security (production values come from the environment) --------------------

@@ -7,7 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from viewflow.urls import Application, Site
 from viewflow.workflow.flow import FlowAppViewset
 
+from processes.commitment.flows import CommitmentFlow
 from processes.objection.flows import ObjectionFlow
+from processes.interview.flows import InterviewFlow
+from processes.listing.flows import ListingFlow, RemovalFlow
 from processes.repair.flows import RepairFlow
 from workflow_service.health import api_not_found, healthz
 
@@ -21,7 +24,14 @@ workflow_site = Site(
     viewsets=[
         Application(
             title="信用业务", icon="gavel", app_name="credit_processes",
-            viewsets=[FlowAppViewset(ObjectionFlow, icon="report"), FlowAppViewset(RepairFlow, icon="healing")],
+            viewsets=[
+                FlowAppViewset(ObjectionFlow, icon="report"),
+                FlowAppViewset(RepairFlow, icon="healing"),
+                FlowAppViewset(ListingFlow, icon="playlist_add"),
+                FlowAppViewset(RemovalFlow, icon="playlist_remove"),
+                FlowAppViewset(InterviewFlow, icon="record_voice_over"),
+                FlowAppViewset(CommitmentFlow, icon="handshake"),
+            ],
         ),
     ],
 )
@@ -33,15 +43,24 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("processes.common.api_urls")),
+    path("api/v1/", include("processes.transfer.urls")),
     path("api/v1/", include("processes.objection.api_urls")),
+    path("api/v1/", include("processes.interview.api_urls")),
+    path("api/v1/", include("processes.listing.api_urls")),
+    path("api/v1/", include("processes.commitment.api_urls")),
     re_path(r"^api/", api_not_found),  # unknown API paths answer JSON, not an HTML page
     path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),
     path("workbench/", include("processes.common.urls")),
     path("workflow/", workflow_site.urls),
     path("portal/", include("portal.urls")),
+    path("oversight/", include("oversight.urls")),
     path("", include("processes.objection.urls")),
     path("", include("processes.repair.urls")),
+    path("", include("processes.listing.urls")),
+    path("", include("processes.interview.urls")),
+    path("", include("processes.commitment.urls")),
+    path("", include("processes.transfer.staff_urls")),
     path("", include("workflow_service.home_urls")),
 ]
 
