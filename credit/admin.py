@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from audit.receivers import audit_personal_data_view
+
 from . import models
 
 
@@ -55,6 +57,13 @@ class SubjectAdmin(admin.ModelAdmin):
     @admin.display(description="代码")
     def display_code(self, obj):
         return obj.display_code
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        subject = models.Subject.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if request.method == "GET" and subject is not None and subject.kind == models.Subject.Kind.NATURAL_PERSON:
+            audit_personal_data_view(user=request.user, target=subject, what="admin")
+        return response
 
 
 @admin.register(models.SubjectMembership)

@@ -9,6 +9,7 @@ functions raise Django's ``ValidationError`` for model and form fields.
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 
@@ -95,3 +96,28 @@ def mask_phone(value: str) -> str:
     if not value or len(value) < 7:
         return value
     return value[:3] + "****" + value[-4:]
+
+
+# An 18-character resident ID number, or a mainland mobile number, standing alone in free text.
+_ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+
+
+def mask_personal_data(text: str) -> str:
+    """Mask every ID number and mobile number found in free text (log lines, messages)."""
+    text = _ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group(1)), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(1)), text)
+
+
+class PersonalDataLogFilter:
+    """A logging filter: no full ID number or phone number reaches a log line, whoever logs it."""
+
+    def filter(self, record) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is the logger's problem, not ours
+            return True
+        masked = mask_personal_data(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True

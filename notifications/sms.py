@@ -6,7 +6,7 @@ import logging
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from credit.validators import mask_phone
+from credit.validators import mask_personal_data, mask_phone
 
 logger = logging.getLogger("notifications.sms")
 
@@ -21,7 +21,7 @@ class LogSMSBackend(BaseSMSBackend):
     """Writes the message to the log instead of sending it (development and tests)."""
 
     def send(self, *, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", mask_phone(phone), text)
+        logger.info("SMS to %s: %s", mask_phone(phone), mask_personal_data(text))
 
 
 # Messages "sent" by LocmemSMSBackend, like django.core.mail.outbox: tests empty it and read it.

@@ -90,7 +90,7 @@ class CommitmentListCreateView(ProcessListAPIView):
     @extend_schema(
         operation_id="commitments_list", summary="信用承诺案件", tags=TAGS,
         parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=CommitmentCase.Status.values, description="按状态筛选。")],
-        responses={200: CommitmentCaseSerializer(many=True), 400: ERROR_400, 403: ERROR_403},
+        responses={200: CommitmentCaseSerializer(many=True), 400: ERROR_400, 403: ERROR_403, 404: ERROR_404},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -416,7 +416,7 @@ class TaskInboxView(ProcessListAPIView):
     def get_queryset(self):
         return user_inbox(self.request.user).select_related("owner")
 
-    @extend_schema(operation_id="tasks_inbox", summary="我的待办", responses={200: TaskSerializer(many=True), 403: ERROR_403}, tags=["tasks"])
+    @extend_schema(operation_id="tasks_inbox", summary="我的待办", responses={200: TaskSerializer(many=True), 403: ERROR_403, 404: ERROR_404}, tags=["tasks"])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -430,7 +430,7 @@ class TaskQueueView(ProcessListAPIView):
     def get_queryset(self):
         return user_queue(self.request.user).select_related("owner")
 
-    @extend_schema(operation_id="tasks_queue", summary="部门待领取任务", responses={200: TaskSerializer(many=True), 403: ERROR_403}, tags=["tasks"])
+    @extend_schema(operation_id="tasks_queue", summary="部门待领取任务", responses={200: TaskSerializer(many=True), 403: ERROR_403, 404: ERROR_404}, tags=["tasks"])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

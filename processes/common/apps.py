@@ -5,3 +5,6 @@ class CommonConfig(AppConfig):
     name = "processes.common"
     label = "processes_common"
     verbose_name = "流程公共"
+
+    def ready(self):
+        from . import audit_hooks  # noqa: F401  (decisions into the audit trail)

@@ -1,6 +1,9 @@
 """Files attached to cases: PDF, JPEG or PNG only, recognised by their content, size-limited."""
 
+import io
 import os
+import re
+import zipfile
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -24,6 +27,34 @@ def sniff_mime(content: bytes) -> str | None:
     return None
 
 
+# Markup or script a browser or PDF reader would run: no scan or photo contains it.
+ACTIVE_CONTENT = re.compile(
+    rb"<\s*(script|html|body|iframe|svg|object|embed)\b|<!doctype\s+html|javascript:|/JavaScript\b|/JS\s*[(<]|/Launch\b|/EmbeddedFile\b",
+    re.IGNORECASE,
+)
+PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+
+
+def hostile_content(content: bytes, mime: str) -> str | None:
+    """Why a file of a recognised type is still refused, or None.
+
+    Catches polyglots (a ZIP/JAR/Office archive behind a PDF or image header: its
+    central directory sits at the end, where ZIP readers look), active content
+    (HTML, script, PDF JavaScript, launch actions, embedded files), executables
+    and PDFs with no object or no catalog. A full parse (pypdf strict) was not
+    chosen: many scanners' PDFs have broken cross-reference tables readers repair.
+    """
+    if zipfile.is_zipfile(io.BytesIO(content)):
+        return "内含压缩包（ZIP/JAR/Office）数据，疑为伪装文件"
+    if ACTIVE_CONTENT.search(content):
+        return "内含网页、脚本或可执行的动作"
+    if b"MZ" == content[:2] or b"\x7fELF" in content[:4096]:
+        return "内含可执行程序"
+    if mime == "application/pdf" and not (PDF_OBJECT.search(content) and (b"/Root" in content or b"/Catalog" in content)):
+        return "PDF 文件结构损坏（没有对象或目录）"
+    return None
+
+
 def max_material_bytes() -> int:
     return getattr(settings, "MATERIAL_MAX_BYTES", 5 * 1024 * 1024)
 
@@ -44,8 +75,11 @@ def check_material(name: str, content: bytes) -> list[str]:
     limit = max_material_bytes()
     if len(content) > limit:
         problems.append(f"文件“{label}”大小 {len(content) / 1048576:.1f} MB，超过 {limit / 1048576:.0f} MB 的上限。")
-    if sniff_mime(content) is None:
+    mime = sniff_mime(content)
+    if mime is None:
         problems.append(f"文件“{label}”不是 PDF、JPEG 或 PNG 文件（按文件内容识别，与扩展名无关）。")
+    elif why := hostile_content(content, mime):
+        problems.append(f"文件“{label}”被拒收：{why}。请上传扫描件或照片原件。")
     return problems
 
 

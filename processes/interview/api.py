@@ -78,7 +78,7 @@ class InterviewListCreateView(ProcessListAPIView):
     @extend_schema(
         operation_id="interviews_list", summary="约谈案件", tags=TAGS,
         parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=WarningInterview.Status.values, description="按状态筛选。")],
-        responses={200: InterviewSerializer(many=True), 400: ERROR_400, 403: ERROR_403},
+        responses={200: InterviewSerializer(many=True), 400: ERROR_400, 403: ERROR_403, 404: ERROR_404},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import authentication, exceptions, permissions, serializers, throttling
 from rest_framework.response import Response
 
+from audit.receivers import audit_personal_data_view
 from processes.common.api import ERROR_400, ErrorSerializer, ProcessAPIView
 
 from . import selectors, services
@@ -158,6 +159,8 @@ class JointCheckView(ProcessAPIView):
             client=request.auth, code=code, subject=subject, answer=answer, ip=request.META.get("REMOTE_ADDR"),
             matter=serializer.validated_data.get("matter", ""),
         )
+        if subject is not None and subject.kind == subject.Kind.NATURAL_PERSON:
+            audit_personal_data_view(user=None, target=subject, what="joint_check", actor_label=f"核查令牌：{request.auth}")
         return Response({**answer, "check_id": log.pk})
 
     @extend_schema(

@@ -89,7 +89,7 @@ class ObjectionListCreateView(ProcessListAPIView):
     @extend_schema(
         operation_id="objections_list", summary="我的异议案件", tags=TAGS,
         parameters=[OpenApiParameter("status", OpenApiTypes.STR, enum=Objection.Status.values, description="按状态筛选。")],
-        responses={200: ObjectionSerializer(many=True), 400: ERROR_400, 403: ERROR_403},
+        responses={200: ObjectionSerializer(many=True), 400: ERROR_400, 403: ERROR_403, 404: ERROR_404},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
