@@ -5,12 +5,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from viewflow.urls import Application, Site
-from viewflow.workflow.flow import FlowAppViewset
 
 from processes.commitment.flows import CommitmentFlow
-from processes.objection.flows import ObjectionFlow
+from processes.common.flows import DepartmentFlowAppViewset
 from processes.interview.flows import InterviewFlow
 from processes.listing.flows import ListingFlow, RemovalFlow
+from processes.objection.flows import ObjectionFlow
 from processes.repair.flows import RepairFlow
 from workflow_service.health import api_not_found, healthz
 
@@ -25,12 +25,12 @@ workflow_site = Site(
         Application(
             title="信用业务", icon="gavel", app_name="credit_processes",
             viewsets=[
-                FlowAppViewset(ObjectionFlow, icon="report"),
-                FlowAppViewset(RepairFlow, icon="healing"),
-                FlowAppViewset(ListingFlow, icon="playlist_add"),
-                FlowAppViewset(RemovalFlow, icon="playlist_remove"),
-                FlowAppViewset(InterviewFlow, icon="record_voice_over"),
-                FlowAppViewset(CommitmentFlow, icon="handshake"),
+                DepartmentFlowAppViewset(ObjectionFlow, icon="report"),
+                DepartmentFlowAppViewset(RepairFlow, icon="healing"),
+                DepartmentFlowAppViewset(ListingFlow, icon="playlist_add"),
+                DepartmentFlowAppViewset(RemovalFlow, icon="playlist_remove"),
+                DepartmentFlowAppViewset(InterviewFlow, icon="record_voice_over"),
+                DepartmentFlowAppViewset(CommitmentFlow, icon="handshake"),
             ],
         ),
     ],

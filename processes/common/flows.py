@@ -1,6 +1,9 @@
 """The base every process flow derives from: department-aware tasks, a row lock, staff-only views."""
 
+from django.db.models import Q
+from viewflow.utils import viewprop
 from viewflow.workflow import flow, lock
+from viewflow.workflow.flow import FlowAppViewset, views
 
 from credit.models import Role, StaffRole
 from credit.selectors import is_staff_member
@@ -27,3 +30,45 @@ class CreditFlow(flow.Flow):
 
     def has_manage_permission(self, user, obj=None):
         return user.is_superuser or StaffRole.objects.filter(user=user, role=Role.ADMIN).exists()
+
+
+def _department_scope(user) -> list[str] | None:
+    """The departments (as task permission object keys) whose processes ``user`` may list; None: all."""
+    from .access import credit_office_id, is_admin
+
+    if is_admin(user):
+        return None
+    departments = set(StaffRole.objects.filter(user=user).values_list("department_id", flat=True))
+    if credit_office_id() in departments:
+        return None  # the credit office leads credit work and sees every case
+    return [str(pk) for pk in departments]
+
+
+class DepartmentProcessListView(views.DashboardProcessListView):
+    """Viewflow's process list, limited to processes with a task for one of the user's departments."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        scope = _department_scope(self.request.user)
+        if scope is None:
+            return queryset.order_by("-created")
+        return queryset.filter(pk__in=DepartmentTask.objects.filter(owner_permission_obj_pk__in=scope).values("process_id")).order_by("-created")
+
+
+class DepartmentTaskListView(views.DashboardTaskListView):
+    """Viewflow's task list, limited to the user's departments' tasks (and their own)."""
+
+    @viewprop
+    def queryset(self):
+        queryset = self.model._default_manager.filter(process__flow_class=self.flow_class).select_related("process")
+        scope = _department_scope(self.request.user)
+        if scope is None:
+            return queryset
+        return queryset.filter(Q(owner_permission_obj_pk__in=scope) | Q(owner=self.request.user))
+
+
+class DepartmentFlowAppViewset(FlowAppViewset):
+    """Viewflow's frontend for a flow, showing each department only its own processes and tasks."""
+
+    process_list_view_class = DepartmentProcessListView
+    task_list_view_class = DepartmentTaskListView

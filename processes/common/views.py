@@ -9,6 +9,7 @@ from viewflow.workflow import chart
 from viewflow.workflow.flow.views import mixins
 from viewflow.workflow.status import STATUS
 
+from audit.receivers import audit_personal_data_view
 from credit.selectors import is_staff_member, user_subjects
 from documents.selectors import documents_for, documents_for_subject
 
@@ -82,6 +83,10 @@ class StaffCaseView(StaffRequiredMixin, generic.DetailView):
         case = super().get_object(queryset)
         if not staff_may_view_case(self.request.user, case):
             raise PermissionDenied
+        subject = getattr(case, "subject", None)
+        if subject is not None and subject.kind == subject.Kind.NATURAL_PERSON:
+            # The page shows a natural person's ID number and phone: who looked is audited.
+            audit_personal_data_view(user=self.request.user, target=subject, what=f"{case._meta.label_lower}:{case.pk}")
         return case
 
     def get_context_data(self, **kwargs):

@@ -217,3 +217,20 @@ def test_the_internal_verification_letter_is_neither_listed_nor_downloadable_for
     assert download(client, people.applicant, letter).status_code == 403
     client.force_login(people.applicant)
     assert "协查函" not in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_viewflow_lists_show_a_department_only_its_own_processes_and_tasks(client, people, case):
+    from processes.objection.flows import ObjectionFlow
+
+    viewset = "/workflow/credit_processes/objection/"
+    client.force_login(people.outsider)
+    processes_page = client.get(viewset + "flows/")
+    tasks_page = client.get(viewset + "tasks/")
+    assert processes_page.status_code == tasks_page.status_code == 200
+    assert case.reference not in processes_page.content.decode()
+    assert f"#{case.process_id}/" not in tasks_page.content.decode()
+
+    client.force_login(people.handler)  # the record's department: involved
+    assert f"#{case.process_id}/" in client.get(viewset + "tasks/").content.decode()
+    assert case.reference in client.get(viewset + "flows/").content.decode()
+    assert ObjectionFlow.instance.has_view_permission(people.handler, case.process)
