@@ -28,6 +28,9 @@ class RecordMonthStat(models.Model):
     pending = models.PositiveIntegerField("未到期未公示", default=0)
     undetermined = models.PositiveIntegerField("无适用规则", default=0)
     provisional = models.BooleanField("含暂定期限", default=False, help_text="部分公示期限超出已发布的节假日安排，按周末推算。")
+    # The least complete records below the threshold (ids, worst first): the worst of any set of months
+    # and departments is the worst of the union of these lists, read by primary key.
+    worst_ids = models.JSONField("填写最不完整的记录", default=list, blank=True)
     refreshed_at = models.DateTimeField("统计时间")
 
     class Meta:

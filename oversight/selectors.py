@@ -17,8 +17,8 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Aggregate, Avg, Count, Exists, F, FloatField, Func, Min, OuterRef, Q, Sum
-from django.db.models import Case, DateField, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Case, DateField, Value, When, Window
+from django.db.models.functions import RowNumber, TruncDate
 from viewflow.workflow.models import Process
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -513,13 +513,41 @@ def data_quality(*, start: datetime.date, end: datetime.date, department_id: int
     return overall, rows
 
 
-def worst_records(*, start: datetime.date, end: datetime.date, department_id: int | None = None, limit: int = 20) -> list[dict]:
-    """The least complete records below the threshold, decided in [start, end], with the indicator fields they lack."""
-    records = CreditRecord.objects.filter(decision_date__gte=start, decision_date__lte=end, completeness__lt=QUALIFIED_COMPLETENESS)
+#: How many of the least complete records each monthly figure keeps (and the data-quality page lists).
+WORST_LIMIT = 20
+WORST_ORDER = (F("completeness").asc(), F("decision_date").desc(), F("id").desc())
+
+
+def least_complete_ids(month: datetime.date, *, limit: int = WORST_LIMIT) -> dict[tuple[int, str], list[int]]:
+    """``{(department id, kind): [record id, …]}``: the ``limit`` least complete unqualified records decided in ``month``."""
+    ranked = (
+        CreditRecord.objects.filter(
+            decision_date__gte=month, decision_date__lt=next_month(month), completeness__lt=QUALIFIED_COMPLETENESS
+        )
+        .annotate(rank=Window(RowNumber(), partition_by=[F("source_department_id"), F("kind")], order_by=WORST_ORDER))
+        .filter(rank__lte=limit)
+        .order_by("source_department_id", "kind", "rank")
+    )
+    worst = defaultdict(list)
+    for department_id, kind, pk in ranked.values_list("source_department_id", "kind", "id"):
+        worst[(department_id, kind)].append(pk)
+    return dict(worst)
+
+
+def worst_records(*, start: datetime.date, end: datetime.date, department_id: int | None = None, limit: int = WORST_LIMIT) -> list[dict]:
+    """The least complete records below the threshold decided in the months of [start, end], with the fields they lack.
+
+    Read through the monthly figures' lists (``least_complete_ids``), so by primary key
+    rather than by sorting the register.
+    """
+    months = months_between(start, end)
+    stats = RecordMonthStat.objects.filter(month__gte=months[0], month__lte=months[-1])
     if department_id is not None:
-        records = records.filter(source_department_id=department_id)
+        stats = stats.filter(department_id=department_id)
+    ids = [pk for worst in stats.values_list("worst_ids", flat=True) for pk in worst]
+    records = CreditRecord.objects.filter(pk__in=ids, completeness__lt=QUALIFIED_COMPLETENESS)
     rows = []
-    for record in records.select_related("subject", "source_department", "catalog_item").order_by("completeness", "-decision_date", "-id")[:limit]:
+    for record in records.select_related("subject", "source_department", "catalog_item").order_by(*WORST_ORDER)[:limit]:
         labels = {}
         if record.catalog_item_id:
             labels = {f["key"]: f.get("label") or f["key"] for f in record.catalog_item.indicator_fields}

@@ -11,7 +11,7 @@ from documents.services import document_issue
 from . import reports
 from .models import MonthlyReport, RecordMonthStat
 from .periods import month_start
-from .selectors import record_month_figures
+from .selectors import least_complete_ids, record_month_figures
 
 #: How many months back the frequent refresh recomputes: licences and penalties of last month
 #: are still being published this month, and corrections reach back a little further.
@@ -37,10 +37,14 @@ def record_month_stat_refresh(*, month: datetime.date, today: datetime.date | No
     today = today or timezone.localdate()
     month = month_start(month)
     figures = record_month_figures(month, today=today)
+    worst = least_complete_ids(month)
     now = timezone.now()
     RecordMonthStat.objects.filter(month=month).delete()
     RecordMonthStat.objects.bulk_create(
-        [RecordMonthStat(month=month, department_id=department_id, kind=kind, refreshed_at=now, **counts) for (department_id, kind), counts in figures.items()]
+        [
+            RecordMonthStat(month=month, department_id=department_id, kind=kind, refreshed_at=now, worst_ids=worst.get((department_id, kind), []), **counts)
+            for (department_id, kind), counts in figures.items()
+        ]
     )
     return len(figures)
 
