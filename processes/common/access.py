@@ -19,3 +19,8 @@ def staff_may_view_case(user, case) -> bool:
         return True
     held = set(StaffRole.objects.filter(user=user).values_list("department_id", flat=True))
     return bool(held & set(case.involved_department_ids()))
+
+
+def credit_office_and(*department_ids) -> set[int]:
+    """The credit office (involved in every case it leads) plus the given departments."""
+    return {pk for pk in (credit_office_id(), *department_ids) if pk}

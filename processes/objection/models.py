@@ -8,6 +8,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
 from credit.models import CreditRecord, Department, Subject
+from processes.common.access import credit_office_and
 
 
 class Objection(ConcurrentTransitionMixin, models.Model):
@@ -90,10 +91,7 @@ class Objection(ConcurrentTransitionMixin, models.Model):
 
     def involved_department_ids(self) -> set[int]:
         """The credit office and the department that produced the record (谁产生、谁负责)."""
-        ids = {Department.objects.filter(is_credit_lead=True).values_list("pk", flat=True).first()}
-        if self.record_id:
-            ids.add(self.record.source_department_id)
-        return {pk for pk in ids if pk}
+        return credit_office_and(self.record.source_department_id if self.record_id else None)
 
     @property
     def result_label(self) -> str:

@@ -8,6 +8,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from viewflow.workflow.models import Process
 
 from credit.models import CreditRecord, Department, RuleVersion, Subject
+from processes.common.access import credit_office_and
 
 
 class RepairApplication(ConcurrentTransitionMixin, models.Model):
@@ -71,10 +72,7 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
 
     def involved_department_ids(self) -> set[int]:
         """The credit office and the department that imposed the penalty (谁认定、谁修复)."""
-        ids = {Department.objects.filter(is_credit_lead=True).values_list("pk", flat=True).first()}
-        if self.record_id:
-            ids.add(self.record.source_department_id)
-        return {pk for pk in ids if pk}
+        return credit_office_and(self.record.source_department_id if self.record_id else None)
 
     def get_absolute_url(self):
         return reverse("repair:portal_detail", args=[self.pk])
