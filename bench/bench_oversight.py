@@ -243,9 +243,8 @@ def main() -> None:
         queries = {
             "open cases by process/department/step": lambda: selectors.open_cases(),
             "open cases, one department": lambda: selectors.open_cases(department_id=enforcement),
-            "overdue: count by department": lambda: selectors.deadline_counts(overdue()),
+            "overdue and due soon: counts by department": lambda: selectors.open_deadline_counts(today=today),
             "overdue: first 20 with their cases": lambda: selectors.deadline_rows(overdue(), today=today, limit=20),
-            "due soon: count by department": lambda: selectors.deadline_counts(due_soon()),
             "due soon: first 20 with their cases": lambda: selectors.deadline_rows(due_soon(), today=today, limit=20),
             # Computed (the dashboard caches the result until a case or step finishes: see the pages below).
             "handling time avg/p90 (6 months)": lambda: selectors._handling_times(start=period_from, end=today, department_id=None),

@@ -43,10 +43,11 @@ class MonthlyData:
     publication_by_kind: dict
     publication_rows: list
     allowances: list[int]
-    late: list
+    late: list  # the first ``list_limit`` (all when None); there are ``publication.late``
     joint_actions: list
     quarter_joint_actions: int
-    overdue: list
+    overdue: list  # the first ``list_limit``; there are ``overdue_total``
+    overdue_total: int
     quality: selectors.QualityRow
     quality_rows: list = field(default_factory=list)
 
@@ -59,7 +60,8 @@ class MonthlyData:
         return "、".join(str(days) for days in self.allowances) or "（规则表未设定）"
 
 
-def monthly_data(*, month: datetime.date, today: datetime.date, department_id: int | None = None) -> MonthlyData:
+def monthly_data(*, month: datetime.date, today: datetime.date, department_id: int | None = None, list_limit: int | None = None) -> MonthlyData:
+    """One month's figures; the late records and overdue steps listed up to ``list_limit`` (all for the workbook)."""
     month = month_start(month)
     last_day = next_month(month) - datetime.timedelta(days=1)
     as_of = min(last_day, today)
@@ -80,6 +82,7 @@ def monthly_data(*, month: datetime.date, today: datetime.date, department_id: i
         quality.total += counts["total"]
         quality.qualified += counts["qualified"]
     quarter_start = month.replace(month=(month.month - 1) // 3 * 3 + 1)
+    overdue, overdue_total = selectors.overdue_in_month(month=month, today=today, department_id=department_id, limit=list_limit)
     return MonthlyData(
         month=month,
         as_of=as_of,
@@ -90,10 +93,11 @@ def monthly_data(*, month: datetime.date, today: datetime.date, department_id: i
         publication_by_kind=by_kind,
         publication_rows=rows,
         allowances=sorted({due.working_days for due in dues.values() if due is not None}),
-        late=selectors.late_records(month=month, today=today, department_id=department_id, dues=dues),
+        late=selectors.late_records(month=month, today=today, department_id=department_id, dues=dues, limit=list_limit),
         joint_actions=list(selectors.joint_actions(start=month, end=last_day, department_id=department_id)),
         quarter_joint_actions=selectors.joint_actions(start=quarter_start, end=last_day, department_id=department_id).count(),
-        overdue=selectors.overdue_in_month(month=month, today=today, department_id=department_id),
+        overdue=overdue,
+        overdue_total=overdue_total,
         quality=quality,
         quality_rows=sorted(quality_rows.values(), key=lambda r: r.department),
     )
@@ -112,7 +116,7 @@ def _more(count: int) -> list[str]:
 
 def monthly_report_content(*, month: datetime.date, today: datetime.date) -> ReportContent:
     """The bureau-wide month as the paragraphs of the credit office's report."""
-    data = monthly_data(month=month, today=today)
+    data = monthly_data(month=month, today=today, list_limit=PDF_LIST_LIMIT)
     threshold = f"{COMPLETENESS_THRESHOLD * 100:.0f}%"
     p = [f"现将本局{chinese_month(data.month)}信用工作情况报告如下（数据统计截至{chinese_date(data.as_of)}）。"]
 
@@ -144,13 +148,13 @@ def monthly_report_content(*, month: datetime.date, today: datetime.date) -> Rep
         p.append(f"{row.department}：已到期{row.on_time + row.late}件，按期公示{row.on_time}件，逾期{row.late}件，7天合格率{percent(row.rate)}。")
     if data.late:
         p.append("逾期公示记录如下：")
-        for n, record in enumerate(data.late[:PDF_LIST_LIMIT], start=1):
+        for n, record in enumerate(data.late, start=1):
             published = f"公示日期{chinese_date(record.publication_date)}" if record.publication_date else "截至统计日未公示"
             p.append(
                 f"{n}. {record.source_department.name}，{record.get_kind_display()}，{record.document_number or record.title}"
                 f"（{record.subject.name}），决定日期{chinese_date(record.decision_date)}，公示期限{chinese_date(record.due_on)}，{published}。"
             )
-        p.extend(_more(len(data.late) - PDF_LIST_LIMIT))
+        p.extend(_more(pub.late - len(data.late)))
 
     p.append("三、联合奖惩成效清单")
     if data.joint_actions:
@@ -167,14 +171,14 @@ def monthly_report_content(*, month: datetime.date, today: datetime.date) -> Rep
 
     p.append("四、超期案件")
     if data.overdue:
-        p.append(f"本月超过办理期限的办理环节{len(data.overdue)}个：")
-        for n, row in enumerate(data.overdue[:PDF_LIST_LIMIT], start=1):
+        p.append(f"本月超过办理期限的办理环节{data.overdue_total}个：")
+        for n, row in enumerate(data.overdue, start=1):
             if row["finished_on"]:
                 state = f"已于{chinese_date(row['finished_on'])}办结，逾期{row['days_late']}天"
             else:
                 state = f"截至统计日未办结，已逾期{row['days_late']}天"
             p.append(f"{n}. {row['process']}·{row['step']}：{row['case']}，承办部门{row['department']}，办理期限{chinese_date(row['due_on'])}，{state}。")
-        p.extend(_more(len(data.overdue) - PDF_LIST_LIMIT))
+        p.extend(_more(data.overdue_total - len(data.overdue)))
     else:
         p.append("本月无超期案件。")
 
@@ -197,7 +201,7 @@ def monthly_report_content(*, month: datetime.date, today: datetime.date) -> Rep
         "publication_pending": pub.pending,
         "publication_rate": pub.rate,
         "joint_actions": len(data.joint_actions),
-        "overdue_steps": len(data.overdue),
+        "overdue_steps": data.overdue_total,
         "records": data.quality.total,
         "qualified": data.quality.qualified,
     }

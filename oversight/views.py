@@ -362,7 +362,7 @@ class MonthlyReportView(OversightView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month = self.month()
-        data = reports.monthly_data(month=month, today=self.today, department_id=self.f.department_id)
+        data = reports.monthly_data(month=month, today=self.today, department_id=self.f.department_id, list_limit=REPORT_PAGE_LIMIT)
         context.update(
             data=data,
             month_param=month.strftime("%Y-%m"),

@@ -1,5 +1,6 @@
 """Fixtures of the oversight tests: the people who look, and a subject the records are about."""
 
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +13,10 @@ def _media_and_static(settings, tmp_path):
     """Each test stores its PDFs under its own directory; error pages render without a collectstatic manifest."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    # A cache of the test's own (the suite's Redis outlives a test, and a run), and handling
+    # times that follow every finished case at once.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"oversight-{uuid.uuid4()}"}}
+    settings.OVERSIGHT_HANDLING_TIMES_MAX_AGE = 0
 
 
 @pytest.fixture

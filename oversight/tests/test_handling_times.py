@@ -96,3 +96,16 @@ def test_figures_follow_a_newly_finished_case(march_cases):
     assert before["异议处理"][0] == 11
     # 61 / 12 days; ranks 1,1,2,3,4,5,5,6,7,8,9,10: P90 at 9.9 → 8 + 0.9 × 1 = 8.9.
     assert after["异议处理"] == (12, 5.0833, 8.9)
+
+
+def test_while_cases_keep_finishing_the_figures_may_lag_a_minute(march_cases, settings):
+    settings.OVERSIGHT_HANDLING_TIMES_MAX_AGE = 60
+    period = {"start": D(2026, 3, 1), "end": D(2026, 4, 30)}
+    before, _ = figures(selectors.handling_times(**period))
+    assert before["异议处理"][0] == 11
+    finished_case(ObjectionFlow, started=at(D(2026, 4, 19)), days=1)
+
+    assert figures(selectors.handling_times(**period))[0] == before  # computed less than a minute ago
+
+    settings.OVERSIGHT_HANDLING_TIMES_MAX_AGE = 0
+    assert figures(selectors.handling_times(**period))[0]["异议处理"][0] == 12

@@ -164,3 +164,20 @@ def test_a_section_chief_gets_their_departments_preview_and_workbook_but_not_the
     assert client.get(url, {"format": "pdf"}).status_code == 403
     assert client.post(url).status_code == 403
     assert not MonthlyReport.objects.exists()
+
+
+def test_long_lists_are_cut_in_the_pdf_and_counted(subject):
+    from oversight.reports import PDF_LIST_LIMIT, monthly_report_content
+
+    from .support import record
+
+    # Decided Monday 02-02, never published: due 02-11 (02-03 … 02-11), late on 03-09.
+    for n in range(PDF_LIST_LIMIT + 2):
+        record(subject, decided=D(2026, 2, 2), published=None, number=f"交执罚〔2026〕L{n:02d}号")
+
+    content = monthly_report_content(month=D(2026, 2, 1), today=TODAY)
+
+    listed = [p for p in content.paragraphs if "截至统计日未公示" in p]
+    assert len(listed) == PDF_LIST_LIMIT
+    assert "另有2条，详见Excel附表。" in content.paragraphs
+    assert content.summary["publication_late"] == PDF_LIST_LIMIT + 2
