@@ -6,7 +6,7 @@ task; permissions are the services' and the selectors' (the API uses the same).
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import generic
@@ -165,7 +165,8 @@ class PortalActionView(LoginRequiredMixin, generic.FormView):
         return redirect(self.case.get_absolute_url())
 
     def act(self, form):
-        raise NotImplementedError
+        """Call the service for this action (each subclass defines it)."""
+        raise ImproperlyConfigured(f"{type(self).__name__} must define act(form).")
 
     def form_valid(self, form):
         try:
