@@ -16,10 +16,9 @@ from rest_framework.response import Response
 from credit.models import Department, Subject
 from credit.selectors import is_staff_member, user_subjects
 from processes.common.api import (
-    ERROR_400, ERROR_403, ERROR_404, ERROR_409, ERROR_413, BoundedJSONParser, IsStaffMember, ProcessAPIView, ProcessListAPIView, is_multipart, uploads_from,
+    ERROR_400, ERROR_403, ERROR_404, ERROR_409, ERROR_413, case_task_complete, BoundedJSONParser, IsStaffMember, ProcessAPIView, ProcessListAPIView, is_multipart, uploads_from,
 )
-from processes.common.models import DepartmentTask, Material
-from processes.common.taskapi import task_complete
+from processes.common.models import Material
 
 from . import selectors, services
 from .models import CommitmentCase
@@ -227,14 +226,5 @@ class CommitmentTaskCompleteView(ProcessAPIView):
     )
     def post(self, request, pk: int, task_id: int):
         case, viewer = _visible_case(request, pk)
-        task = None
-        if case.process_id is not None:
-            task = DepartmentTask.objects.filter(pk=task_id, process_id=case.process_id, flow_task_type="HUMAN").first()
-        step = STEPS.get(task.flow_task.name) if task is not None else None
-        if step is None:
-            raise exceptions.NotFound("该信用承诺案件没有这项任务。")
-        serializer_class, perform = step
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        task_complete(task_id=task.pk, user=request.user, perform=lambda _task: perform(case, request.user, serializer.validated_data))
+        case_task_complete(request=request, case=case, task_id=task_id, steps=STEPS, not_found="该信用承诺案件没有这项任务。")
         return _case_answer(request, case, viewer)

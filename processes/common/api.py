@@ -460,3 +460,23 @@ class TaskReleaseView(ProcessAPIView):
         _task_or_404(task_id)
         task = task_release(task_id=task_id, user=request.user)
         return Response(TaskSerializer(DepartmentTask.objects.select_related("process", "owner").get(pk=task.pk)).data)
+
+
+def case_task_complete(*, request, case, task_id: int, steps: dict, not_found: str) -> None:
+    """Complete one of ``case``'s human tasks from the API, with the body its node expects.
+
+    ``steps`` maps a flow node's name to ``(serializer class, perform(case, user, data))``;
+    the same claim/ownership checks and process lock as the workbench (``task_complete``).
+    """
+    from .taskapi import task_complete
+
+    task = None
+    if case.process_id is not None:
+        task = DepartmentTask.objects.filter(pk=task_id, process_id=case.process_id, flow_task_type="HUMAN").first()
+    step = steps.get(task.flow_task.name) if task is not None else None
+    if step is None:
+        raise exceptions.NotFound(not_found)
+    serializer_class, perform = step
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    task_complete(task_id=task.pk, user=request.user, perform=lambda _task: perform(case, request.user, serializer.validated_data))

@@ -16,10 +16,9 @@ from rest_framework.response import Response
 from credit.models import CreditRecord, ListEntry
 from credit.selectors import is_staff_member
 from processes.common.api import (
-    ERROR_400, ERROR_403, ERROR_404, ERROR_409, ERROR_413, IsStaffMember, ProcessAPIView, ProcessListAPIView, uploads_from,
+    ERROR_400, ERROR_403, ERROR_404, ERROR_409, ERROR_413, case_task_complete, IsStaffMember, ProcessAPIView, ProcessListAPIView, uploads_from,
 )
-from processes.common.models import DepartmentTask, Material
-from processes.common.taskapi import task_complete
+from processes.common.models import Material
 
 from . import selectors, services
 from .models import WarningInterview
@@ -203,16 +202,7 @@ class InterviewTaskCompleteView(ProcessAPIView):
     )
     def post(self, request, pk: int, task_id: int):
         interview, viewer = _visible_case(request, pk)
-        task = None
-        if interview.process_id is not None:
-            task = DepartmentTask.objects.filter(pk=task_id, process_id=interview.process_id, flow_task_type="HUMAN").first()
-        step = STEPS.get(task.flow_task.name) if task is not None else None
-        if step is None:
-            raise exceptions.NotFound("该约谈案件没有这项任务。")
-        serializer_class, perform = step
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        task_complete(task_id=task.pk, user=request.user, perform=lambda _task: perform(interview, request.user, serializer.validated_data))
+        case_task_complete(request=request, case=interview, task_id=task_id, steps=STEPS, not_found="该约谈案件没有这项任务。")
         return _case_answer(request, interview, viewer)
 
 
