@@ -4,8 +4,8 @@ from django import forms
 from django.db.models import Q
 
 from credit.models import Commitment, Department, Subject
+from processes.common.forms import MultipleFileField, read_uploads
 from processes.common.models import Material
-from processes.objection.forms import MultipleFileField, read_uploads
 
 from .models import CommitmentCase
 

@@ -5,16 +5,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from credit.models import Commitment
-from documents.selectors import documents_for, documents_for_subject
-from processes.common.api import MultipartAttachmentsMixin, TaskSerializer, attachments_field
-from processes.common.materials import case_materials
-from processes.common.models import DepartmentTask
-from processes.common.timeline import case_timeline
-from processes.objection.serializers import (
-    MAX_ID, DocumentSerializer, MaterialSerializer, SubjectBriefSerializer, TimelineEventSerializer, _text,
+from processes.common.api import MultipartAttachmentsMixin, attachments_field
+from processes.common.serializers import (
+    MAX_ID,
+    CaseFilesMethods,
+    SubjectBriefSerializer,
 )
+from processes.common.serializers import text_field as _text
 
-from . import selectors
 from .models import CommitmentCase
 
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD。"}
@@ -191,7 +189,7 @@ class CommitmentVerificationSerializer(serializers.Serializer):
     decided_at = serializers.DateTimeField(allow_null=True)
 
 
-class CommitmentCaseDetailSerializer(CommitmentCaseSerializer):
+class CommitmentCaseDetailSerializer(CaseFilesMethods, CommitmentCaseSerializer):
     """The case: what the case page shows. ``context["viewer"]`` is ``"staff"`` or ``"subject"``."""
 
     applicant_name = serializers.CharField()
@@ -205,9 +203,6 @@ class CommitmentCaseDetailSerializer(CommitmentCaseSerializer):
     timeline = serializers.SerializerMethodField(help_text="办理过程；信用主体只看到对其公开的事项。")
     tasks = serializers.SerializerMethodField(help_text="当前待办任务（仅工作人员可见；信用主体为 null）。")
 
-    @property
-    def _staff(self) -> bool:
-        return self.context.get("viewer") == "staff"
 
     @extend_schema_field(CommitmentVerificationSerializer(allow_null=True))
     def get_verification(self, case):
@@ -215,23 +210,4 @@ class CommitmentCaseDetailSerializer(CommitmentCaseSerializer):
             return CommitmentVerificationSerializer(case).data
         return None
 
-    @extend_schema_field(MaterialSerializer(many=True))
-    def get_materials(self, case):
-        return MaterialSerializer(case_materials(case), many=True).data
 
-    @extend_schema_field(DocumentSerializer(many=True))
-    def get_documents(self, case):
-        documents = documents_for(case) if self._staff else documents_for_subject(case)
-        return DocumentSerializer(documents, many=True, context=self.context).data
-
-    @extend_schema_field(TimelineEventSerializer(many=True))
-    def get_timeline(self, case):
-        return TimelineEventSerializer(case_timeline(case, for_subject=not self._staff), many=True).data
-
-    @extend_schema_field(TaskSerializer(many=True, allow_null=True))
-    def get_tasks(self, case):
-        if not self._staff:
-            return None
-        ids = [task.pk for task in selectors.open_tasks(case)]
-        tasks = DepartmentTask.objects.filter(pk__in=ids).select_related("process", "owner").order_by("created")
-        return TaskSerializer(tasks, many=True).data

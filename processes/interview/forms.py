@@ -3,8 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from processes.common.forms import MultipleFileField, read_uploads
 from processes.common.models import Material
-from processes.objection.forms import MultipleFileField, read_uploads
 
 from .models import WarningInterview
 

@@ -6,13 +6,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from documents.selectors import documents_for, documents_for_subject
-from processes.common.api import TaskSerializer, attachments_field
-from processes.common.materials import case_materials
-from processes.common.models import DepartmentTask
-from processes.common.timeline import case_timeline
-from processes.common.views import open_tasks
-from processes.objection.serializers import DocumentSerializer, MaterialSerializer, SubjectBriefSerializer, TimelineEventSerializer
+from processes.common.api import attachments_field
+from processes.common.serializers import CaseFilesMethods, SubjectBriefSerializer
 
 from .models import ImportBatch, WarningInterview
 
@@ -168,7 +163,7 @@ class InterviewSerializer(serializers.Serializer):
         return request.build_absolute_uri(url) if request is not None else url
 
 
-class InterviewDetailSerializer(InterviewSerializer):
+class InterviewDetailSerializer(CaseFilesMethods, InterviewSerializer):
     """The case: what the case page shows. ``context["viewer"]`` is ``"staff"`` or ``"subject"``."""
 
     basis = serializers.CharField(help_text="失信事由。")
@@ -188,31 +183,6 @@ class InterviewDetailSerializer(InterviewSerializer):
     documents = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField(help_text="办理过程；信用主体只看到对其公开的事项。")
     tasks = serializers.SerializerMethodField(help_text="当前待办任务（仅工作人员可见；信用主体为 null）。")
-
-    @property
-    def _staff(self) -> bool:
-        return self.context.get("viewer") == "staff"
-
-    @extend_schema_field(MaterialSerializer(many=True))
-    def get_materials(self, interview):
-        return MaterialSerializer(case_materials(interview), many=True).data
-
-    @extend_schema_field(DocumentSerializer(many=True))
-    def get_documents(self, interview):
-        documents = documents_for(interview) if self._staff else documents_for_subject(interview)
-        return DocumentSerializer(documents, many=True, context=self.context).data
-
-    @extend_schema_field(TimelineEventSerializer(many=True))
-    def get_timeline(self, interview):
-        return TimelineEventSerializer(case_timeline(interview, for_subject=not self._staff), many=True).data
-
-    @extend_schema_field(TaskSerializer(many=True, allow_null=True))
-    def get_tasks(self, interview):
-        if not self._staff:
-            return None
-        ids = [task.pk for task in open_tasks(interview)]
-        tasks = DepartmentTask.objects.filter(pk__in=ids).select_related("process", "owner").order_by("created")
-        return TaskSerializer(tasks, many=True).data
 
 
 class ImportLineSerializer(serializers.Serializer):

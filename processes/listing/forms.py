@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from credit.models import CreditRecord, ListEntry, Subject
+from processes.common.forms import MultipleFileField, read_uploads
 from processes.common.models import Material
-from processes.objection.forms import MultipleFileField, ObjectionFileForm, read_uploads
+from processes.objection.forms import ObjectionFileForm
 
 from .models import CheckClient, ListingCase, RemovalCase
 from .selectors import code_problems, normalise_code, proposing_departments

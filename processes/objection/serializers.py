@@ -4,28 +4,19 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from documents.selectors import document_user_may_download, documents_for, documents_for_subject
-from processes.common.api import MultipartAttachmentsMixin, TaskSerializer, attachments_field
-from processes.common.materials import case_materials
-from processes.common.models import DepartmentTask
-from processes.common.timeline import case_timeline
+from processes.common.api import MultipartAttachmentsMixin, attachments_field
+from processes.common.serializers import (  # noqa: F401  (re-exported for this process's API)
+    MAX_ID,
+    TEXT_LIMIT,
+    CaseFilesMethods,
+    DocumentSerializer,
+    MaterialSerializer,
+    SubjectBriefSerializer,
+    TimelineEventSerializer,
+)
+from processes.common.serializers import text_field as _text
 
-from . import selectors
 from .models import Objection
-
-MAX_ID = 2**63 - 1
-TEXT_LIMIT = 4000
-
-
-def _text(*, label: str, required: bool = True, max_length: int = TEXT_LIMIT, missing: str = "", **kwargs):
-    messages = {"max_length": f"{label}不能超过 {{max_length}} 个字符。"}
-    if missing:
-        messages.update(required=missing, blank=missing, null=missing)
-    return serializers.CharField(
-        max_length=max_length, required=required, allow_blank=not required, error_messages=messages,
-        default="" if not required else serializers.empty, **kwargs,
-    )
-
 
 # --- input --------------------------------------------------------------------------------------
 
@@ -112,13 +103,6 @@ class ReviewSerializer(serializers.Serializer):
 # --- output -------------------------------------------------------------------------------------
 
 
-class SubjectBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    code = serializers.CharField(source="display_code", help_text="统一社会信用代码；自然人的身份证号码部分隐去。")
-    kind_label = serializers.CharField(source="get_kind_display")
-
-
 class RecordSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -133,52 +117,6 @@ class RecordSummarySerializer(serializers.Serializer):
     status = serializers.CharField()
     status_label = serializers.CharField(source="get_status_display")
     corrections = serializers.ListField(child=serializers.DictField(), help_text="历次更正：原值、新值、理由。")
-
-
-class TimelineEventSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    who = serializers.CharField(help_text="经办人或来源（如“系统”）。")
-    action = serializers.CharField()
-    label = serializers.CharField()
-    reason = serializers.CharField()
-
-
-class MaterialSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    kind_label = serializers.CharField(source="get_kind_display")
-    name = serializers.CharField()
-    mime_type = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-    created_at = serializers.DateTimeField()
-
-
-class DocumentSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    kind = serializers.CharField()
-    title = serializers.CharField()
-    number = serializers.CharField(help_text="文号。")
-    department = serializers.CharField(source="department.name", help_text="发文部门。")
-    issued_on = serializers.DateField()
-    verification_code = serializers.CharField(help_text="核验码：任何人可凭此核验文书真伪。")
-    download_url = serializers.SerializerMethodField(help_text="下载地址；无权下载时为 null。")
-    verify_url = serializers.SerializerMethodField(help_text="核验页面地址。")
-
-    def _absolute(self, url: str) -> str:
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request is not None else url
-
-    @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_download_url(self, document):
-        request = self.context.get("request")
-        if request is None or not document_user_may_download(request.user, document):
-            return None
-        return self._absolute(reverse("documents:download", args=[document.pk]))
-
-    @extend_schema_field(serializers.URLField())
-    def get_verify_url(self, document):
-        return self._absolute(reverse("documents:verify", args=[document.verification_code]))
 
 
 class VerificationSerializer(serializers.Serializer):
@@ -216,7 +154,7 @@ class ObjectionSerializer(serializers.Serializer):
         return request.build_absolute_uri(url) if request is not None else url
 
 
-class ObjectionDetailSerializer(ObjectionSerializer):
+class ObjectionDetailSerializer(CaseFilesMethods, ObjectionSerializer):
     """The case: what the case page shows. ``context["viewer"]`` is ``"staff"`` or ``"subject"``."""
 
     statement = serializers.CharField()
@@ -235,31 +173,6 @@ class ObjectionDetailSerializer(ObjectionSerializer):
     tasks = serializers.SerializerMethodField(help_text="当前待办任务（仅工作人员可见；信用主体为 null）。")
     verification = serializers.SerializerMethodField(help_text="核查意见与审核意见（仅工作人员可见；信用主体为 null）。")
 
-    @property
-    def _staff(self) -> bool:
-        return self.context.get("viewer") == "staff"
-
-    @extend_schema_field(MaterialSerializer(many=True))
-    def get_materials(self, objection):
-        return MaterialSerializer(case_materials(objection), many=True).data
-
-    @extend_schema_field(DocumentSerializer(many=True))
-    def get_documents(self, objection):
-        # As on the pages: the subject sees what is addressed to it, not the letters between departments.
-        documents = documents_for(objection) if self._staff else documents_for_subject(objection)
-        return DocumentSerializer(documents, many=True, context=self.context).data
-
-    @extend_schema_field(TimelineEventSerializer(many=True))
-    def get_timeline(self, objection):
-        return TimelineEventSerializer(case_timeline(objection, for_subject=not self._staff), many=True).data
-
-    @extend_schema_field(TaskSerializer(many=True, allow_null=True))
-    def get_tasks(self, objection):
-        if not self._staff:
-            return None
-        ids = [task.pk for task in selectors.open_tasks(objection)]
-        tasks = DepartmentTask.objects.filter(pk__in=ids).select_related("process", "owner").order_by("created")
-        return TaskSerializer(tasks, many=True).data
 
     @extend_schema_field(VerificationSerializer(allow_null=True))
     def get_verification(self, objection):

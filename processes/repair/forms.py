@@ -3,8 +3,8 @@
 from django import forms
 
 from credit.models import CreditRecord
+from processes.common.forms import MultipleFileField, read_uploads
 from processes.common.models import Material
-from processes.objection.forms import MultipleFileField, read_uploads
 
 
 class RepairFileForm(forms.Form):
