@@ -10,7 +10,6 @@ and waits for the message. Latency = receipt − commit. The last line is JSON.
 
 import argparse
 import asyncio
-import os
 import subprocess
 import time
 

@@ -66,7 +66,7 @@ def seed(*, records: int, open_tasks: int, finished: int, today: datetime.date, 
     span = 36 * 30  # three years of decisions
     started = time.perf_counter()
 
-    subjects_n = max(100, records // 20)
+    subjects_n = max(100, records // 50)  # 20,000 subjects for the 1,000,000-record register
     subject_ids = []
     for first in range(0, subjects_n, BATCH):
         batch = []
@@ -90,13 +90,27 @@ def seed(*, records: int, open_tasks: int, finished: int, today: datetime.date, 
                 CreditRecord(
                     subject_id=rng.choice(subject_ids), kind=kind, source_department_id=rng.choice(producers[kind]),
                     title="基准记录", deciding_authority="市交通运输局", decision_date=decided, publication_date=published,
-                    severity="general" if kind == "penalty" else "", completeness=rng.choice(completeness),
+                    severity=("serious" if rng.random() < 0.05 else "general") if kind == "penalty" else "", completeness=rng.choice(completeness),
                     status="published" if published else "unpublished",
                 )
             )
         with transaction.atomic():
             record_ids += [r.pk for r in CreditRecord.objects.bulk_create(batch)]
-    print(f"  seeded {subjects_n} subjects, {records} records ({time.perf_counter() - started:.0f} s)", flush=True)
+    # Every tenth subject on the black list (what the check API answers about).
+    from credit.models import ListEntry
+
+    ListEntry.objects.bulk_create(
+        [
+            ListEntry(
+                subject_id=pk, list_kind="black", designating_department_id=departments["transport"], designation_standard="基准认定标准",
+                reason="基准", measures=["限制参与招标投标", "从严审核行政许可"], proposed_on=today - datetime.timedelta(days=90),
+                listed_on=today - datetime.timedelta(days=60), expires_on=today + datetime.timedelta(days=3 * 365), status="listed",
+            )
+            for pk in subject_ids[::10]
+        ],
+        batch_size=BATCH,
+    )
+    print(f"  seeded {subjects_n} subjects ({len(subject_ids[::10])} on the black list), {records} records ({time.perf_counter() - started:.0f} s)", flush=True)
 
     now = datetime.datetime.combine(today, datetime.time(12), tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
     flows = [(ObjectionFlow, [ObjectionFlow.intake, ObjectionFlow.verify, ObjectionFlow.review]), (RepairFlow, None)]

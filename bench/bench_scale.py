@@ -12,7 +12,6 @@ codes from the same register. The last line is JSON.
 
 import argparse
 import asyncio
-import datetime
 import json
 import os
 import random
@@ -50,6 +49,8 @@ async def time_paths(port, paths, headers, repeat):
         if n >= 5:  # warm-up
             samples.append(elapsed)
     writer.close()
+    if set(statuses) != {200}:  # a figure for error pages would mean nothing
+        raise RuntimeError(f"{paths[0]} answered {statuses}")
     return {"p50_ms": pct(samples, 0.5), "p95_ms": pct(samples, 0.95), "p99_ms": pct(samples, 0.99), "requests": len(samples), "statuses": statuses}
 
 

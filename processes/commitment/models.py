@@ -162,9 +162,14 @@ class CommitmentProcess(Process):
         verbose_name = "信用承诺流程"
         verbose_name_plural = "信用承诺流程"
 
+    @classmethod
+    def case_queryset(cls):
+        """The cases of this flow, with what their pages and task lists show (one query for many tasks)."""
+        return CommitmentCase.objects.select_related("commitment", "commitment__department", "subject")
+
     @property
     def case(self) -> CommitmentCase:
-        return CommitmentCase.objects.select_related("commitment", "commitment__department", "subject").get(process_id=self.pk)
+        return self.case_queryset().get(process_id=self.pk)
 
     # Helpers the flow map reads (no business rules here).
     def department(self) -> Department:

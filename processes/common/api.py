@@ -40,7 +40,7 @@ from viewflow.workflow.status import STATUS
 
 from credit.selectors import is_staff_member
 
-from .deadlines import OPEN_STATUSES, task_case
+from .deadlines import OPEN_STATUSES, task_case, tasks_prefetch_cases
 from .materials import ALLOWED_TYPES, check_material, max_material_bytes
 from .models import DepartmentTask, Material
 from .taskapi import TaskConflict, task_claim, task_release
@@ -407,11 +407,19 @@ def _task_or_404(task_id: int) -> DepartmentTask:
     return task
 
 
-class TaskInboxView(ProcessListAPIView):
-    """我的待办：已由我领取、尚未办结的任务，按期限排序。"""
+class TaskListAPIView(ProcessListAPIView):
+    """A page of tasks, their cases and departments loaded in one query per flow."""
 
     permission_classes = [IsStaffMember]
     serializer_class = TaskSerializer
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else tasks_prefetch_cases(page)
+
+
+class TaskInboxView(TaskListAPIView):
+    """我的待办：已由我领取、尚未办结的任务，按期限排序。"""
 
     def get_queryset(self):
         return user_inbox(self.request.user).select_related("owner")
@@ -421,11 +429,8 @@ class TaskInboxView(ProcessListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class TaskQueueView(ProcessListAPIView):
+class TaskQueueView(TaskListAPIView):
     """部门待领取任务：我在各部门所任岗位可领取的任务（其他部门的任务不出现）。"""
-
-    permission_classes = [IsStaffMember]
-    serializer_class = TaskSerializer
 
     def get_queryset(self):
         return user_queue(self.request.user).select_related("owner")

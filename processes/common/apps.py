@@ -8,3 +8,4 @@ class CommonConfig(AppConfig):
 
     def ready(self):
         from . import audit_hooks  # noqa: F401  (decisions into the audit trail)
+        from . import receivers  # noqa: F401  (deadlines follow their task's status)

@@ -35,11 +35,19 @@ def role_from_permission(permission: str) -> str | None:
     return None
 
 
-def department_task_filter(user) -> Q:
-    """Tasks ``user`` may see in a queue: assigned to them, or for a role they hold in the task's department."""
-    allowed = Q(owner=user)
+def department_task_filter(user, prefix: str = "") -> Q:
+    """Tasks ``user`` may see in a queue: assigned to them, or for a role they hold in the task's department.
+
+    ``prefix`` is the path to the task from another model (``"task__"`` from a ``TaskDeadline``).
+    """
+    return Q(**{f"{prefix}owner": user}) | role_task_filter(user, prefix)
+
+
+def role_task_filter(user, prefix: str = "") -> Q:
+    """Tasks held by a role ``user`` has in the task's department (whoever has claimed them)."""
+    allowed = Q(pk__in=[])
     for role, department_id in StaffRole.objects.filter(user=user).values_list("role", "department_id"):
-        allowed |= Q(owner_permission=role_permission(role), owner_permission_obj_pk=str(department_id))
+        allowed |= Q(**{f"{prefix}owner_permission": role_permission(role), f"{prefix}owner_permission_obj_pk": str(department_id)})
     return allowed
 
 
@@ -70,6 +78,8 @@ class DepartmentTask(Task):
 
     @property
     def department(self) -> Department | None:
+        if hasattr(self, "_prefetched_department"):  # set by deadlines.tasks_prefetch_cases
+            return self._prefetched_department
         if self.owner_permission_obj_pk and role_from_permission(self.owner_permission):
             return Department.objects.filter(pk=self.owner_permission_obj_pk).first()
         return None
@@ -92,11 +102,18 @@ class TaskDeadline(models.Model):
     reminded_at = models.DateTimeField("已提醒", null=True, blank=True)
     escalated_at = models.DateTimeField("已督办", null=True, blank=True)
     extended_by_days = models.PositiveSmallIntegerField("延长工作日", default=0)
+    # Kept by processes.common.receivers when the task ends: the department queues walk the open
+    # deadlines in due-date order through the partial index below, not every deadline ever set.
+    task_open = models.BooleanField("任务未办结", default=True, editable=False)
 
     class Meta:
         verbose_name = "办理期限"
         verbose_name_plural = "办理期限"
-        indexes = [models.Index(fields=["due_on"]), models.Index(fields=["remind_on"])]
+        indexes = [
+            models.Index(fields=["due_on"]),
+            models.Index(fields=["remind_on"]),
+            models.Index(fields=["department", "due_on", "task"], condition=Q(task_open=True), name="taskdeadline_open_queue"),
+        ]
 
     def __str__(self):
         return f"{self.task} 期限 {self.due_on}"

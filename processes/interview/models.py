@@ -173,9 +173,14 @@ class InterviewProcess(Process):
         verbose_name = "约谈流程"
         verbose_name_plural = "约谈流程"
 
+    @classmethod
+    def case_queryset(cls):
+        """The cases of this flow, with what their pages and task lists show (one query for many tasks)."""
+        return WarningInterview.objects.select_related("subject", "department", "interview_record")
+
     @property
     def case(self) -> WarningInterview:
-        return WarningInterview.objects.select_related("subject", "department", "interview_record").get(process_id=self.pk)
+        return self.case_queryset().get(process_id=self.pk)
 
     # Helpers the flow map reads (no business rules here).
     def department(self) -> Department:

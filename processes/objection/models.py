@@ -156,9 +156,14 @@ class ObjectionProcess(Process):
         verbose_name = "异议处理流程"
         verbose_name_plural = "异议处理流程"
 
+    @classmethod
+    def case_queryset(cls):
+        """The cases of this flow, with what their pages and task lists show (one query for many tasks)."""
+        return Objection.objects.select_related("record", "subject", "record__source_department")
+
     @property
     def case(self) -> Objection:
-        return Objection.objects.select_related("record", "subject", "record__source_department").get(process_id=self.pk)
+        return self.case_queryset().get(process_id=self.pk)
 
     # Helpers the flow map reads (no business rules here).
     def credit_office(self) -> Department:

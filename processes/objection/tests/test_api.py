@@ -453,3 +453,77 @@ def test_schema_endpoint_serves(actors):
     answer = client_for(actors["intake"]).get("/api/schema/", HTTP_ACCEPT="application/json")
     assert answer.status_code == 200 and "/api/v1/objections/{id}/supply/" in answer.json()["paths"]
     assert client_for(actors["intake"]).get("/api/docs/").status_code == 200
+
+
+# --- lists at scale ------------------------------------------------------------------------------------
+
+
+def _queries_for(path: str, user) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_task_lists_cost_the_same_queries_for_one_task_or_many(actors):
+    """Cases and departments are loaded per page, not per task (no N+1 on the workbench or the queue API)."""
+    assert file_objection(actors["subject_user"], actors["record"]).status_code == 201
+    one = {path: _queries_for(path, actors["intake"]) for path in ("/api/v1/tasks/queue/", "/workbench/")}
+    for n in range(6):
+        record = published_penalty(actors["subject"], number=f"交执罚〔2026〕05{n:02d}号")
+        assert file_objection(actors["subject_user"], record).status_code == 201
+    assert client_for(actors["intake"]).get("/api/v1/tasks/queue/").json()["count"] == 7
+    many = {path: _queries_for(path, actors["intake"]) for path in ("/api/v1/tasks/queue/", "/workbench/")}
+    assert many == one
+
+
+def test_workbench_queue_is_paged_in_due_date_order(actors, monkeypatch):
+    from processes.common import workbench
+
+    monkeypatch.setattr(workbench, "ROWS_PER_PAGE", 2)
+    for n in range(3):
+        record = published_penalty(actors["subject"], number=f"交执罚〔2026〕06{n:02d}号")
+        assert file_objection(actors["subject_user"], record).status_code == 201
+    client = client_for(actors["intake"])
+    first = client.get("/workbench/").content.decode()
+    assert "部门待领取（3）" in first and "第 1 / 2 页" in first and '?page=2">下一页' in first
+    second = client.get("/workbench/?page=2").content.decode()
+    assert "第 2 / 2 页" in second and '?page=1">上一页' in second
+    assert second.count("领取</a>") == 1
+
+
+def test_queue_walks_due_dates_then_undated_tasks_across_pages(actors):
+    from processes.common.models import DepartmentTask, TaskDeadline
+    from processes.common.workbench import DepartmentQueue
+
+    for n in range(5):
+        record = published_penalty(actors["subject"], number=f"交执罚〔2026〕07{n:02d}号")
+        assert file_objection(actors["subject_user"], record).status_code == 201
+    tasks = list(DepartmentTask.objects.filter(flow_task_type="HUMAN", status="NEW").order_by("pk"))
+    due = [datetime.date(2026, 12, d) for d in (9, 3, 7, 1)]
+    for task, day in zip(tasks, due):
+        TaskDeadline.objects.filter(task=task).update(due_on=day)
+    TaskDeadline.objects.filter(task=tasks[4]).delete()  # a step without a due date comes after the dated ones
+    expected = [tasks[3].pk, tasks[1].pk, tasks[2].pk, tasks[0].pk, tasks[4].pk]
+
+    queue = DepartmentQueue(actors["intake"])
+    assert queue.count() == 5
+    assert [t.pk for t in queue[0:2]] + [t.pk for t in queue[2:4]] + [t.pk for t in queue[4:6]] == expected
+    assert [t.pk for t in DepartmentQueue(actors["intake"])[3:5]] == expected[3:]
+    assert DepartmentQueue(actors["handler"]).count() == 0  # another department's queue
+
+
+def test_a_finished_task_leaves_the_open_deadlines(filed_case):
+    from processes.common.models import TaskDeadline
+
+    task = queued_task(filed_case["intake"], filed_case["case"]["id"], "intake")
+    assert TaskDeadline.objects.get(task_id=task["id"]).task_open
+    assert claim(filed_case["intake"], task["id"]).status_code == 200
+    assert TaskDeadline.objects.get(task_id=task["id"]).task_open  # claimed is still open
+    answer = complete(filed_case["intake"], filed_case["case"]["id"], task["id"], {"decision": "accept"})
+    assert answer.status_code == 200, answer.json()
+    assert not TaskDeadline.objects.get(task_id=task["id"]).task_open
+    assert TaskDeadline.objects.filter(task_open=True).count() == 1  # the next step's
