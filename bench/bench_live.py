@@ -2,7 +2,7 @@
 
     DATABASE_URL=… REDIS_URL=… .venv/bin/python bench/bench_live.py [--messages N]
 
-Starts daphne and a real Celery worker on the same Redis, connects a websocket to
+Starts the server (uvicorn, one worker per core) and a real Celery worker on the same Redis, connects a websocket to
 ws/notifications/ as a subject user (session cookie), then ``--messages`` times commits a
 transaction that calls notifications.services.notify for that user (as every step does)
 and waits for the message. Latency = receipt − commit. The last line is JSON.
@@ -13,7 +13,7 @@ import asyncio
 import subprocess
 import time
 
-from _common import ROOT, WebSocket, emit, free_port, make_user, pct, session_cookie, setup, start_daphne, stop
+from _common import ROOT, WebSocket, emit, free_port, make_user, pct, session_cookie, setup, start_server, stop
 
 
 def main():
@@ -32,7 +32,7 @@ def main():
     user = make_user("bench.live.subject")
     cookie = session_cookie(user)
     port = free_port()
-    server = start_daphne(port)
+    server = start_server(port)
 
     def step(n):
         with transaction.atomic():

@@ -4,7 +4,7 @@
 
 Seeds the register with bulk inserts (bench_oversight.seed: records, open tasks spread
 over six departments with due dates, their cases), starts the real ASGI server
-(daphne) and times, over HTTP on loopback, a staff member's workbench page, the
+(uvicorn, one worker per core) and times, over HTTP on loopback, a staff member's workbench page, the
 inbox and queue API and case pages (p50/p95/p99, one keep-alive connection), then
 loads GET /api/v1/check/ from a second process (wrk, 4 connections) with random
 codes from the same register. The last line is JSON.
@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from _common import ROOT, emit, free_port, http_get, make_staff, pct, session_cookie, setup, start_daphne, stop
+from _common import ROOT, emit, free_port, http_get, make_staff, pct, session_cookie, setup, start_server, stop
 
 WRK_LUA = """
 local codes = {}
@@ -98,7 +98,7 @@ def main():
     codes = [c for c in Subject.objects.order_by("?").values_list("uscc", flat=True)[:5000] if c]
 
     port = free_port()
-    server = start_daphne(port)
+    server = start_server(port)
     try:
         headers = {"Cookie": cookie}
         pages = {

@@ -70,12 +70,10 @@ class CheckClientRateThrottle(throttling.BaseThrottle):
         now = time.time()
         window = int(now // RATE_WINDOW_SECONDS)
         key = f"listing:check-rate:{client.pk}:{window}"
-        cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
-        try:
+        try:  # one round trip to the cache for every call but a window's first
             count = cache.incr(key)
-        except ValueError:  # expired between add and incr: this call opens the window
-            cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
-            count = 1
+        except ValueError:  # this call opens the window (or a concurrent one just did)
+            count = 1 if cache.add(key, 1, timeout=RATE_WINDOW_SECONDS * 2) else cache.incr(key)
         self._wait = RATE_WINDOW_SECONDS - (now % RATE_WINDOW_SECONDS)
         return count <= client.rate_limit_per_minute
 
