@@ -167,7 +167,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 3600
 # Periodic jobs, each declared beside the task it runs.
 CELERY_BEAT_SCHEDULE = {}
-CELERY_BEAT_SCHEDULE_MODULES = ["notifications.tasks", "processes.common.tasks", "processes.objection.tasks", "processes.commitment.tasks", "processes.transfer.tasks", "processes.interview.tasks", "processes.listing.tasks", "oversight.tasks"]
+CELERY_BEAT_SCHEDULE_MODULES = ["audit.tasks", "notifications.tasks", "processes.common.tasks", "processes.objection.tasks", "processes.commitment.tasks", "processes.transfer.tasks", "processes.interview.tasks", "processes.listing.tasks", "oversight.tasks"]
 
 # --- auth, i18n ---------------------------------------------------------------
 
@@ -298,6 +298,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.authentication.lockout_response"
 AXES_VERBOSE = False
+# Audit entries are sealed into the hash chain right after their transaction commits, and by a
+# sweep every AUDIT_SEAL_SWEEP_SECONDS; one still unsealed after AUDIT_SEAL_GRACE_SECONDS is a
+# problem audit_verify reports.
+AUDIT_SEAL_SWEEP_SECONDS = env.int("AUDIT_SEAL_SWEEP_SECONDS", default=60)
+AUDIT_SEAL_GRACE_SECONDS = env.int("AUDIT_SEAL_GRACE_SECONDS", default=600)
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 LOGGING = {
