@@ -1,11 +1,18 @@
 """Transfer intake (group 4): signed transfers with two attachments each, sustained, duplicates included.
 
     DATABASE_URL=… NATIONAL_SITE_SECRET=… .venv/bin/python bench/bench_transfers.py [--seconds S] [--connections N]
+        [--server daphne|uvicorn|gunicorn] [--workers W] [--intake-staff K]
 
-Starts daphne, then a second process (this one, asyncio, raw HTTP/1.1 keep-alive)
+Starts the server (daphne by default, one process; or uvicorn / gunicorn with W worker
+processes), then a second process (this one, asyncio, raw HTTP/1.1 keep-alive)
 POSTs signed transfers (national-transfer.md) to /api/v1/transfers/ for ``--seconds``;
-every tenth message repeats an earlier one exactly (the national site retries). Counts
-201 (new cases), 200 (duplicates answered) and anything else. The last line is JSON.
+every tenth message repeats an earlier one exactly (the national site retries). The
+credit office has at least K intake staff (default 2, as the other groups of bench/run
+leave it), each told of every new case as in production. Counts
+201 (new cases), 200 (duplicates answered) and anything else. Also the CPU seconds the
+server's processes, this client and the database's PostgreSQL backends used during the
+run (backends that ended during it are not counted), so that a busy machine's figures can
+be read per CPU-second. The last line is JSON.
 """
 
 import argparse
@@ -17,7 +24,8 @@ import json
 import os
 import time
 
-from _common import PDF, PNG, emit, free_port, pct, setup, start_daphne, stop, uscc
+from _common import PDF, PNG, emit, free_port, make_staff, pct, setup, stop, uscc
+from _servers import SERVERS, postgres_cpu_seconds, start_asgi, tree_cpu_seconds
 
 
 def body_for(n: int, run: str) -> bytes:
@@ -76,20 +84,39 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--server", choices=SERVERS, default="daphne")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes (uvicorn, gunicorn)")
+    parser.add_argument("--intake-staff", type=int, default=2, help="at least this many intake staff in the credit office, each notified of every new case")
     args = parser.parse_args()
     setup()
+    from credit.models import StaffRole
+
+    # At least K: the other groups of bench/run leave two in the bench database.
+    for n in range(StaffRole.objects.filter(department__code="legal", role="intake").count(), args.intake_staff):
+        make_staff("legal", "intake", f"bench.transfers.intake{n}")
+    from django.db import connection
+
     secret = os.environ["NATIONAL_SITE_SECRET"].encode()
+    database = connection.settings_dict["NAME"]
     port = free_port()
-    server = start_daphne(port)
+    server = start_asgi(port, server=args.server, workers=args.workers)
     try:
+        server_cpu, client_cpu, db_cpu = tree_cpu_seconds(server.pid), time.process_time(), postgres_cpu_seconds(database)
         elapsed, statuses, samples = asyncio.run(load(port, args.seconds, args.connections, secret))
+        server_cpu = tree_cpu_seconds(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
+        db_cpu = postgres_cpu_seconds(database) - db_cpu
     finally:
         stop(server)
     total = sum(statuses.values())
     ok = statuses.get(201, 0) + statuses.get(200, 0)
     figures = {"seconds": round(elapsed, 1), "requests": total, "per_s": round(total / elapsed, 1), "accepted_per_s": round(ok / elapsed, 1),
                "new_cases": statuses.get(201, 0), "duplicates_answered": statuses.get(200, 0), "other": {k: v for k, v in statuses.items() if k not in (200, 201)},
-               "p50_ms": pct(samples, 0.5), "p95_ms": pct(samples, 0.95), "connections": args.connections}
+               "p50_ms": pct(samples, 0.5), "p95_ms": pct(samples, 0.95), "connections": args.connections,
+               "intake_staff": args.intake_staff, "server": args.server, "workers": args.workers,
+               "server_cpu_s": round(server_cpu, 1), "client_cpu_s": round(client_cpu, 1), "postgres_cpu_s": round(db_cpu, 1),
+               "accepted_per_server_cpu_s": round(ok / server_cpu, 1) if server_cpu else None,
+               "accepted_per_cpu_s": round(ok / (server_cpu + db_cpu), 1) if server_cpu + db_cpu else None}
     print(f"  transfers: {figures}", flush=True)
     emit({"bench": "transfers", **figures})
 
