@@ -1,11 +1,19 @@
 """Transfer intake (group 4): signed transfers with two attachments each, sustained, duplicates included.
 
     DATABASE_URL=… NATIONAL_SITE_SECRET=… .venv/bin/python bench/bench_transfers.py [--seconds S] [--connections N]
+        [--server daphne|uvicorn|gunicorn] [--workers W] [--intake-staff K] [--attachment-kib A]
 
-Starts daphne, then a second process (this one, asyncio, raw HTTP/1.1 keep-alive)
+Starts the server (daphne by default, one process; or uvicorn / gunicorn with W worker
+processes), then a second process (this one, asyncio, raw HTTP/1.1 keep-alive)
 POSTs signed transfers (national-transfer.md) to /api/v1/transfers/ for ``--seconds``;
-every tenth message repeats an earlier one exactly (the national site retries). Counts
-201 (new cases), 200 (duplicates answered) and anything else. The last line is JSON.
+every tenth message repeats an earlier one exactly (the national site retries); its two
+attachments are tiny unless ``--attachment-kib`` gives them a size. The
+credit office has at least K intake staff (default 2, as the other groups of bench/run
+leave it), each told of every new case as in production. Counts
+201 (new cases), 200 (duplicates answered) and anything else. Also the CPU seconds the
+server's processes, this client and the database's PostgreSQL backends used during the
+run (backends that ended during it are not counted), so that a busy machine's figures can
+be read per CPU-second. The last line is JSON.
 """
 
 import argparse
@@ -15,9 +23,28 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import time
 
-from _common import PDF, PNG, emit, free_port, pct, setup, start_daphne, stop, uscc
+from _common import PDF, PNG, emit, free_port, make_staff, pct, setup, stop, uscc
+from _servers import SERVERS, postgres_cpu_seconds, start_asgi, tree_cpu_seconds
+
+
+# The two attachments' Base64: the tiny PDF and PNG of _common unless --attachment-kib asks for sized ones.
+ATTACHMENTS = {"pdf": base64.b64encode(PDF).decode(), "png": base64.b64encode(PNG).decode()}
+
+
+def sized_attachments(kib: int) -> dict:
+    """A PDF and a PNG of ``kib`` KiB each, their bodies incompressible like a scan's (and accepted by the upload check)."""
+    from processes.common.materials import check_material
+
+    rng = random.Random(kib)
+    while True:
+        filler = rng.randbytes(kib * 1024)
+        pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nstream\n" + filler + b"\nendstream\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+        png = PNG[:8] + filler
+        if not check_material("a.pdf", pdf) and not check_material("b.png", png):
+            return {"pdf": base64.b64encode(pdf).decode(), "png": base64.b64encode(png).decode()}
 
 
 def body_for(n: int, run: str) -> bytes:
@@ -29,8 +56,8 @@ def body_for(n: int, run: str) -> bytes:
         "applicant": {"name": "张三", "phone": "13800000000", "email": "zs@example.com"},
         "reason": "处罚决定书文号登记有误" if n % 2 else "已缴清罚款并完成整改，申请信用修复",
         "attachments": [
-            {"name": "信用承诺书.pdf", "content_type": "application/pdf", "content_base64": base64.b64encode(PDF).decode()},
-            {"name": "整改照片.png", "content_type": "image/png", "content_base64": base64.b64encode(PNG).decode()},
+            {"name": "信用承诺书.pdf", "content_type": "application/pdf", "content_base64": ATTACHMENTS["pdf"]},
+            {"name": "整改照片.png", "content_type": "image/png", "content_base64": ATTACHMENTS["png"]},
         ],
     }, ensure_ascii=False).encode()
 
@@ -76,20 +103,42 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--server", choices=SERVERS, default="daphne")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes (uvicorn, gunicorn)")
+    parser.add_argument("--attachment-kib", type=int, default=0, help="size of each attachment (default: _common's tiny PDF and PNG)")
+    parser.add_argument("--intake-staff", type=int, default=2, help="at least this many intake staff in the credit office, each notified of every new case")
     args = parser.parse_args()
     setup()
+    if args.attachment_kib:
+        ATTACHMENTS.update(sized_attachments(args.attachment_kib))
+    from credit.models import StaffRole
+
+    # At least K: the other groups of bench/run leave two in the bench database.
+    for n in range(StaffRole.objects.filter(department__code="legal", role="intake").count(), args.intake_staff):
+        make_staff("legal", "intake", f"bench.transfers.intake{n}")
+    from django.db import connection
+
     secret = os.environ["NATIONAL_SITE_SECRET"].encode()
+    database = connection.settings_dict["NAME"]
     port = free_port()
-    server = start_daphne(port)
+    server = start_asgi(port, server=args.server, workers=args.workers)
     try:
+        server_cpu, client_cpu, db_cpu = tree_cpu_seconds(server.pid), time.process_time(), postgres_cpu_seconds(database)
         elapsed, statuses, samples = asyncio.run(load(port, args.seconds, args.connections, secret))
+        server_cpu = tree_cpu_seconds(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
+        db_cpu = postgres_cpu_seconds(database) - db_cpu
     finally:
         stop(server)
     total = sum(statuses.values())
     ok = statuses.get(201, 0) + statuses.get(200, 0)
     figures = {"seconds": round(elapsed, 1), "requests": total, "per_s": round(total / elapsed, 1), "accepted_per_s": round(ok / elapsed, 1),
                "new_cases": statuses.get(201, 0), "duplicates_answered": statuses.get(200, 0), "other": {k: v for k, v in statuses.items() if k not in (200, 201)},
-               "p50_ms": pct(samples, 0.5), "p95_ms": pct(samples, 0.95), "connections": args.connections}
+               "p50_ms": pct(samples, 0.5), "p95_ms": pct(samples, 0.95), "connections": args.connections,
+               "attachment_kib": args.attachment_kib, "intake_staff": args.intake_staff, "server": args.server, "workers": args.workers,
+               "server_cpu_s": round(server_cpu, 1), "client_cpu_s": round(client_cpu, 1), "postgres_cpu_s": round(db_cpu, 1),
+               "accepted_per_server_cpu_s": round(ok / server_cpu, 1) if server_cpu else None,
+               "accepted_per_cpu_s": round(ok / (server_cpu + db_cpu), 1) if server_cpu + db_cpu else None}
     print(f"  transfers: {figures}", flush=True)
     emit({"bench": "transfers", **figures})
 

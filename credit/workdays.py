@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from .models import CalendarDay, CalendarYear
 
 ONE_DAY = datetime.timedelta(days=1)
+# How far before a start date due_and_reminder reads the calendar: longer than any holiday.
+REMINDER_LOOKBACK = datetime.timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,35 @@ def add_working_days(start: datetime.date, days: int) -> WorkingDayResult:
     """
     if days < 0:
         raise ValueError("days must be zero or more")
+    return _add(start, days, _Calendar(start, start + datetime.timedelta(days=_window(days))))
+
+
+def due_and_reminder(start: datetime.date, days: int) -> tuple[WorkingDayResult, datetime.date]:
+    """``add_working_days(start, days)`` and the working day before that date (when to remind).
+
+    One read of the calendar for both where the reminder falls within a fortnight
+    before ``start`` (always, unless a holiday longer than that): a task's deadline is
+    set on every task created, so the calendar queries are counted.
+    """
+    if days < 0:
+        raise ValueError("days must be zero or more")
+    calendar = _Calendar(start - REMINDER_LOOKBACK, start + datetime.timedelta(days=_window(days)))
+    due = _add(start, days, calendar)
+    day = due.date - ONE_DAY
+    while calendar.covers(day) and not calendar.is_working_day(day):
+        day -= ONE_DAY
+    if not calendar.covers(day):
+        while not is_working_day(day):
+            day -= ONE_DAY
+    return due, day
+
+
+def _window(days: int) -> int:
     # Long holidays (Spring Festival, National Day) add at most ~9 days per 5 working days.
-    window = days * 2 + 20
-    calendar = _Calendar(start, start + datetime.timedelta(days=window))
+    return days * 2 + 20
+
+
+def _add(start: datetime.date, days: int, calendar: _Calendar) -> WorkingDayResult:
     provisional = not calendar.is_known(start)
     day, remaining = start, days
     if days == 0:
@@ -72,7 +100,7 @@ def add_working_days(start: datetime.date, days: int) -> WorkingDayResult:
     while remaining:
         day += ONE_DAY
         if not calendar.covers(day):
-            calendar = _Calendar(day, day + datetime.timedelta(days=window))
+            calendar = _Calendar(day, day + datetime.timedelta(days=_window(days)))
         provisional |= not calendar.is_known(day)
         if calendar.is_working_day(day):
             remaining -= 1

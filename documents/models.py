@@ -16,8 +16,9 @@ from django.db import models
 class DocumentSequence(models.Model):
     """The last 文号 sequence number used by one department in one year.
 
-    Locked with ``SELECT ... FOR UPDATE`` while a document is issued, in the
-    same transaction as the document row, so numbers have no gaps or repeats.
+    Incremented (``UPDATE ... RETURNING``, which locks the row) while a document
+    is issued, in the same transaction as the document row, so numbers have no
+    gaps or repeats.
     """
 
     department = models.ForeignKey("credit.Department", verbose_name="发文部门", on_delete=models.PROTECT, related_name="document_sequences")

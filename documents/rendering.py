@@ -14,6 +14,7 @@ ToUnicode map so the text can be searched and extracted.
 import datetime
 import io
 import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -28,7 +29,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib import textsplit
 from reportlab.lib.units import mm
 from reportlab.platypus import paragraph as rl_paragraph
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
@@ -36,6 +37,19 @@ from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTem
 # them a quarter larger and costs time. Process-wide, and harmless to any
 # other reportlab user: every PDF reader decodes Flate directly.
 rl_config.useA85 = 0
+
+# Flate at level 1 instead of zlib's default 6. Most of each PDF is the embedded font
+# subset, glyph outlines that hardly compress: at level 6 compressing took 30 % of the
+# rendering time, for a one-page decision 4 % smaller (28.7 KB instead of 29.8 KB).
+# Process-wide like useA85; the output is ordinary FlateDecode.
+FLATE_LEVEL = 1
+
+
+def _flate(text, _compress=zlib.compress):
+    return _compress(text.encode("utf8") if isinstance(text, str) else text, FLATE_LEVEL)
+
+
+pdfdoc.PDFZCompress.encode = _flate
 
 # Punctuation that may not start a line in Chinese (GB/T 15834-2011): reportlab's
 # list is Japanese-oriented and lacks the full-width comma, colon, semicolon,

@@ -118,10 +118,22 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Short-lived connections kept for a minute; health-checked so a restarted
-    # PostgreSQL is reconnected to without restarting the service.
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # Health-checked so a restarted PostgreSQL is reconnected to without restarting the service.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_POOL", default=True):
+        # A pool per process. Under ASGI Django runs each request's code in a thread of its
+        # own, so a connection kept per thread (CONN_MAX_AGE) is never used again: every
+        # request would open a new PostgreSQL connection (a backend fork and authentication).
+        # Django's own advice for ASGI; the pool replaces persistent connections.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        # Short-lived connections kept for a minute (a WSGI or Celery process reuses them per thread).
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery, channel layer, cache --------------------------------------

@@ -183,3 +183,26 @@ def test_adding_then_counting_working_days_gives_the_same_number():
         if is_working_day(start) and working_days_between(start, add_working_days(start, 0).date)[0] != 0:
             mismatches.append((start, 0))
     assert mismatches == []
+
+
+# --- due_and_reminder --------------------------------------------------------------------------------
+
+
+def test_due_and_reminder_agree_with_add_working_days_and_the_previous_working_day_around_holidays():
+    from credit.workdays import due_and_reminder
+    from processes.common.deadlines import previous_working_day
+
+    starts = [D(2026, 1, 20) + datetime.timedelta(days=n) for n in range(45)] + [D(2026, 9, 25) + datetime.timedelta(days=n) for n in range(20)]
+    for start in starts:
+        for days in (0, 1, 2, 5, 15, 40):
+            due, remind_on = due_and_reminder(start, days)
+            expected = add_working_days(start, days)
+            assert (due, remind_on) == (expected, previous_working_day(expected.date)), (start, days)
+
+
+def test_due_on_the_first_day_after_the_spring_festival_is_reminded_on_the_make_up_saturday_before_it():
+    from credit.workdays import due_and_reminder
+
+    due, remind_on = due_and_reminder(D(2026, 2, 16), 0)  # started on a holiday: due the next working day
+    assert due.date == D(2026, 2, 24)
+    assert remind_on == D(2026, 2, 14)  # the Saturday make-up working day, before the festival

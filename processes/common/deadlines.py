@@ -14,7 +14,7 @@ from viewflow.workflow.status import STATUS
 from credit.models import Department, Role
 from credit.rules import deadline_days
 from credit.selectors import users_with_role
-from credit.workdays import add_working_days, is_working_day
+from credit.workdays import due_and_reminder, is_working_day
 
 from .models import TaskDeadline
 from .timeline import case_log
@@ -33,9 +33,9 @@ def deadline_start(*, task, key: str, department: Department | None, regime_date
     """Give ``task`` its due date: ``key``'s working days (rule in force on ``regime_date``) after ``start``."""
     start = start or timezone.localdate()
     days = deadline_days(key, on=regime_date or start)
-    due = add_working_days(start, days)
+    due, remind_on = due_and_reminder(start, days)
     return TaskDeadline.objects.create(
-        task=task, rule_key=key, working_days=days, due_on=due.date, remind_on=previous_working_day(due.date),
+        task=task, rule_key=key, working_days=days, due_on=due.date, remind_on=remind_on,
         provisional=due.provisional, department=department,
     )
 
@@ -44,9 +44,9 @@ def deadline_start(*, task, key: str, department: Department | None, regime_date
 def deadline_extend(*, task, working_days: int, by=None, reason: str = "", case=None) -> TaskDeadline:
     """Move a task's due date by ``working_days`` (complex cases); reminders and escalation start afresh."""
     deadline = TaskDeadline.objects.select_for_update().get(task=task)
-    due = add_working_days(deadline.due_on, working_days)
+    due, remind_on = due_and_reminder(deadline.due_on, working_days)
     deadline.due_on = due.date
-    deadline.remind_on = previous_working_day(due.date)
+    deadline.remind_on = remind_on
     deadline.provisional = deadline.provisional or due.provisional
     deadline.extended_by_days += working_days
     deadline.reminded_at = deadline.escalated_at = None

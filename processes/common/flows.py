@@ -1,9 +1,14 @@
 """The base every process flow derives from: department-aware tasks, a row lock, staff-only views."""
 
+import functools
+
 from django.db.models import Q
+from django.http import Http404
+from django.urls import URLPattern, URLResolver
 from viewflow.utils import viewprop
 from viewflow.workflow import flow, lock
 from viewflow.workflow.flow import FlowAppViewset, views
+from viewflow.workflow.models import Task
 
 from credit.models import Role, StaffRole
 from credit.selectors import is_staff_member
@@ -30,6 +35,41 @@ class CreditFlow(flow.Flow):
 
     def has_manage_permission(self, user, obj=None):
         return user.is_superuser or StaffRole.objects.filter(user=user, role=Role.ADMIN).exists()
+
+    def _get_urls(self):
+        """Viewflow's URLs, each node's task pages answering only for that node's tasks of that process.
+
+        Viewflow looks a task up by its id and checks only its flow: ``.../verify/<intake task>/assign/``
+        would ask about the credit office's intake task whether the user holds the intake role in the
+        verify node's department (the record's), and let that department's intake clerk claim and
+        decide it; ``.../<other process>/...`` would lock the wrong process.
+        """
+        urlpatterns = super()._get_urls()
+        nodes = {node.name: node for node in self.nodes()}
+        for item in urlpatterns:
+            node = nodes.get(getattr(item, "namespace", None)) if isinstance(item, URLResolver) else None
+            if node is not None:
+                _guard_task_views(node, item.url_patterns)
+        return urlpatterns
+
+
+def _guard_task_views(node, patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _guard_task_views(node, pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback = _only_own_tasks(node, pattern.callback)
+
+
+def _only_own_tasks(node, view):
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        task_pk = kwargs.get("task_pk")
+        if task_pk is not None and not Task.objects.filter(pk=task_pk, process_id=kwargs.get("process_pk"), flow_task=node).exists():
+            raise Http404("No task matches the given query.")
+        return view(request, *args, **kwargs)
+
+    return guarded
 
 
 def _department_scope(user) -> list[str] | None:

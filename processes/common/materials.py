@@ -28,10 +28,22 @@ def sniff_mime(content: bytes) -> str | None:
 
 
 # Markup or script a browser or PDF reader would run: no scan or photo contains it.
-ACTIVE_CONTENT = re.compile(
-    rb"<\s*(script|html|body|iframe|svg|object|embed)\b|<!doctype\s+html|javascript:|/JavaScript\b|/JS\s*[(<]|/Launch\b|/EmbeddedFile\b",
-    re.IGNORECASE,
+# Searched for in the lower-cased content (ASCII letters in any case), by patterns that
+# each start with one literal byte the regex engine can skip to: a single pattern of
+# top-level alternatives tries every alternative at every byte, 20-30 ms per MiB, and an
+# upload is checked up to three times on its way into a case. These take 2-5 ms per MiB.
+ACTIVE_CONTENT_LITERAL = b"javascript:"
+ACTIVE_CONTENT = (
+    re.compile(rb"<(?:\s*(?:script|html|body|iframe|svg|object|embed)\b|!doctype\s+html)"),
+    re.compile(rb"/(?:javascript\b|js\s*[(<]|launch\b|embeddedfile\b)"),
 )
+
+
+def has_active_content(content: bytes) -> bool:
+    lowered = content.lower()
+    return ACTIVE_CONTENT_LITERAL in lowered or any(pattern.search(lowered) for pattern in ACTIVE_CONTENT)
+
+
 PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
 
 
@@ -46,7 +58,7 @@ def hostile_content(content: bytes, mime: str) -> str | None:
     """
     if zipfile.is_zipfile(io.BytesIO(content)):
         return "内含压缩包（ZIP/JAR/Office）数据，疑为伪装文件"
-    if ACTIVE_CONTENT.search(content):
+    if has_active_content(content):
         return "内含网页、脚本或可执行的动作"
     if b"MZ" == content[:2] or b"\x7fELF" in content[:4096]:
         return "内含可执行程序"

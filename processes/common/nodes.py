@@ -10,6 +10,8 @@ created its department's staff are told there is new work in their queue.
 from viewflow.workflow import flow
 from viewflow.workflow.nodes.view import ViewActivation
 
+from credit.models import Department
+
 from .deadlines import deadline_start
 from .models import role_permission
 
@@ -18,6 +20,18 @@ def as_flow_process(process):
     """Viewflow hands nodes the base ``Process`` in some paths; the flow's proxy has the helpers."""
     process_class = process.flow_class.process_class
     return process if isinstance(process, process_class) else process.coerced
+
+
+def _assigned_department(task):
+    """The department viewflow just gave the task as its permission object, if it is still in memory.
+
+    ``ViewActivation.create`` assigns what ``Department(...)``'s callable answered to the
+    task's generic foreign key, which keeps the object: asking the callable again would
+    query again (every task created).
+    """
+    field = task._meta.get_field("owner_permission_obj")
+    department = field.get_cached_value(task, default=None)
+    return department if isinstance(department, Department) else None
 
 
 class HumanTaskActivation(ViewActivation):
@@ -56,7 +70,7 @@ class HumanTask(flow.View):
     def on_task_created(self, activation):
         task = activation.task
         process = as_flow_process(activation.process)
-        department = self.department_for(process)
+        department = (_assigned_department(task) or self.department_for(process)) if self._department else None
         if self._deadline_key:
             regime_date = self._regime_date(process) if self._regime_date else None
             deadline_start(task=task, key=self._deadline_key, department=department, regime_date=regime_date)
@@ -65,9 +79,9 @@ class HumanTask(flow.View):
             from notifications.services import notify
 
             people = list(users_with_role(department=department, role=self._role))
-            case = getattr(process, "case", None)
-            deadline = getattr(task, "deadline", None)
             if people:
+                case = getattr(process, "case", None)  # a query: only when someone is told
+                deadline = getattr(task, "deadline", None)
                 notify(
                     recipients=people,
                     event="task_assigned",

@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import generic
 
 from credit.models import CreditRecord
-from credit.selectors import user_subjects
+from credit.selectors import user_departments, user_subjects
 from credit.validators import mask_id_number
 from processes.common import views as common_views
+from processes.common.access import is_admin
 from processes.common.views import TaskFormView, errors_to_form
 
 from . import documents, forms, services
@@ -78,8 +79,14 @@ class PenaltySearchView(common_views.StaffRequiredMixin, generic.ListView):
         query = (self.request.GET.get("q") or "").strip()
         if not query:
             return CreditRecord.objects.none()
+        records = CreditRecord.objects.filter(kind="penalty")
+        user = self.request.user
+        if not (is_admin(user) or user_departments(user).filter(is_credit_lead=True).exists()):
+            # The records the user's departments produced, the only ones it may issue a notice for
+            # (谁产生、谁负责): not another department's penalties, repaired or under objection.
+            records = records.filter(source_department__in=user_departments(user))
         return (
-            CreditRecord.objects.filter(kind="penalty")
+            records
             .filter(Q(subject__name__icontains=query) | Q(subject__uscc=query.upper()) | Q(subject__id_number=query.upper()) | Q(document_number=query))
             .select_related("subject", "source_department")
             .order_by("-decision_date")

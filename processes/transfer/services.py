@@ -50,11 +50,10 @@ def transfer_receive(*, message: TransferMessage, digest: str) -> Answer:
     and its started process commit together or not at all. The unique
     ``transfer_id`` makes concurrent deliveries of one message create one case:
     the second insert waits for the first transaction and then fails, and is
-    answered as a repeat.
+    answered as a repeat. A repeat sent later is answered the same way; the view
+    answers it before calling this (and before the check of its attachments), so no
+    lookup is made here first.
     """
-    existing = Transfer.objects.filter(transfer_id=message.transfer_id).first()
-    if existing is not None:
-        return transfer_repeat_answer(transfer=existing, digest=digest)
     try:
         with transaction.atomic():
             transfer = Transfer.objects.create(
@@ -140,7 +139,7 @@ def _document_number_key(value: str) -> str:
 def _record(message: TransferMessage, subject: Subject) -> tuple[CreditRecord | None, str]:
     """The local record the transfer concerns, matched by subject and 文号 (then date and authority); None to match by hand."""
     key = _document_number_key(message.decision_no)
-    records = subject.records.select_related("source_department")
+    records = subject.records.all()
     if message.case_type == Transfer.CaseType.REPAIR:
         records = records.filter(kind=RecordKind.PENALTY)
     candidates = [record for record in records if _document_number_key(record.document_number) == key]

@@ -224,6 +224,18 @@ def test_attachment_over_five_mib_is_refused(client, db):
     assert "超过 5 MB" in errors["attachments[0].content_base64"][0]
 
 
+def test_attachment_base64_broken_into_lines_is_accepted_as_the_same_file(client, db):
+    case = make_case()
+    encoded = base64.b64encode(PDF).decode()
+    wrapped = "\r\n".join(encoded[i:i + 16] for i in range(0, len(encoded), 16)) + "\n"
+    case["attachments"] = [{"name": "决定书.pdf", "content_type": "application/pdf", "content_base64": wrapped}]
+
+    assert post(client, case).status_code == 201
+    [material] = case_materials(RepairApplication.objects.get())
+    with material.file.open("rb") as stored:
+        assert stored.read() == PDF
+
+
 def test_declared_type_is_not_trusted_either_way_a_real_pdf_labelled_png_is_kept_as_pdf(client, db):
     case = make_case()
     case["attachments"] = [{"name": "决定书", "content_type": "image/png", "content_base64": base64.b64encode(PDF).decode()}]
