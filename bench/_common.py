@@ -98,7 +98,7 @@ def start_server(port: int, workers: int | None = None, env=None) -> subprocess.
     workers = workers or os.cpu_count() or 1
     proc = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "uvicorn"), "workflow_service.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+         "--workers", str(workers), "--lifespan", "off", "--no-access-log", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     wait_http(port)

@@ -3,7 +3,7 @@
     DATABASE_URL=… NATIONAL_SITE_SECRET=… .venv/bin/python bench/bench_transfers.py [--seconds S] [--connections N]
         [--server daphne|uvicorn|gunicorn] [--workers W] [--intake-staff K] [--attachment-kib A]
 
-Starts the server (daphne by default, one process; or uvicorn / gunicorn with W worker
+Starts the server (uvicorn with one worker per core by default, as in production; or daphne / gunicorn with W worker
 processes), then a second process (this one, asyncio, raw HTTP/1.1 keep-alive)
 POSTs signed transfers (national-transfer.md) to /api/v1/transfers/ for ``--seconds``;
 every tenth message repeats an earlier one exactly (the national site retries); its two
@@ -103,8 +103,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--server", choices=SERVERS, default="daphne")
-    parser.add_argument("--workers", type=int, default=1, help="server worker processes (uvicorn, gunicorn)")
+    parser.add_argument("--server", choices=SERVERS, default="uvicorn", help="uvicorn by default, as the README serves it")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server worker processes (uvicorn, gunicorn; default one per core)")
     parser.add_argument("--attachment-kib", type=int, default=0, help="size of each attachment (default: _common's tiny PDF and PNG)")
     parser.add_argument("--intake-staff", type=int, default=2, help="at least this many intake staff in the credit office, each notified of every new case")
     args = parser.parse_args()
