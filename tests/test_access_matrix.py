@@ -239,8 +239,9 @@ RULES = [
     (r"^workflow/.*<int:task_pk>", NOBODY),  # nodes no seeded case reached, given another node's task
     (r"^workflow/", allow(*STAFF)),  # viewflow's lists: each shows the user's departments' tasks
     (r"^oversight/refresh/$", post_only(*OVERSIGHT_ALL)),
-    (r"^oversight/(deadlines/<str:which>/)?$", allow(*OVERSIGHT, shows_a=("*.leader",))),  # leaders oversee every department's deadlines
-    (r"^oversight/", allow(*OVERSIGHT)),
+    # leaders oversee every department (oversight.access): its deadlines and records name subjects;
+    # a section chief (审核人) sees only their own department's
+    (r"^oversight/", allow(*OVERSIGHT, shows_a=("*.leader",))),
     (r"^portal/$", allow(*LOGGED_IN)),
     (r"^portal/subject/$", post_only("subject_a")),  # choosing subject A
     (r"^portal/commitments/new/$", allow("subject_*")),
@@ -343,9 +344,12 @@ def seed():
         users[kind] = make_staff(department, role, username=kind)
     u = SimpleNamespace(**{kind.replace(".", "_"): user for kind, user in users.items()})
     serial = iter(range(1, 100))
+    # decided four months ago: published, and past a general penalty's minimum period (repairable)
+    decided_on = timezone.localdate() - datetime.timedelta(days=120)
+    dates = {"decision_date": decided_on, "publish_on": decided_on + datetime.timedelta(days=3)}
 
     def record(**fields):
-        return make_record(subject_a, document_number=f"交执罚〔2026〕{next(serial)}号", **fields)
+        return make_record(subject_a, document_number=f"交执罚〔{decided_on.year}〕{next(serial)}号", **dates, **fields)
 
     # objections: one at verification (claimed), one decided after a supplement, one transferred, awaiting intake
     objection = accept(client, u.legal_intake, file_objection(client, a_user, record()))
@@ -363,9 +367,10 @@ def seed():
     transferred = transfer.case
 
     # repairs: one at the decision (claimed), one approved
-    repair = repair_accept(client, u.legal_intake, file_repair(client, a_user, record()))
+    performed_on = (decided_on + datetime.timedelta(days=14)).isoformat()
+    repair = repair_accept(client, u.legal_intake, file_repair(client, a_user, record(), performed_on=performed_on))
     claim(client, u.enforcement_handler, open_task(repair, RepairFlow.decide))
-    approved = repair_accept(client, u.legal_intake, file_repair(client, a_user, record()))
+    approved = repair_accept(client, u.legal_intake, file_repair(client, a_user, record(), performed_on=performed_on))
     approved = repair_decide(client, u.enforcement_handler, approved, "approve", "已缴清罚款并完成整改。")
 
     # a commitment to the enforcement detachment: signed, materials supplied, awaiting verification
@@ -375,11 +380,11 @@ def seed():
     assert commitment_supply(client, a_user, commitment).status_code == 302
 
     # interviews: one confirmed, awaiting the meeting; one whose notice is being prepared (claimed)
-    interview = start_interview(client, u.enforcement_handler, record=make_dishonesty(subject_a, document_number="交执失〔2026〕1号"))
+    interview = start_interview(client, u.enforcement_handler, record=make_dishonesty(subject_a, document_number="交执失〔2026〕1号", **dates))
     when = (timezone.localtime() + datetime.timedelta(days=14)).strftime("%Y-%m-%d 09:30")
     send_notice(client, u.enforcement_handler, interview, when=when)
     assert portal_confirm(client, a_user, interview).status_code == 302
-    preparing = start_interview(client, u.enforcement_handler, record=make_dishonesty(subject_a, document_number="交执失〔2026〕2号"))
+    preparing = start_interview(client, u.enforcement_handler, record=make_dishonesty(subject_a, document_number="交执失〔2026〕2号", **dates))
     claim(client, u.enforcement_handler, open_task(preparing, InterviewFlow.prepare))
     batch = interview_services.interview_import(
         name="名单.csv", content=(",".join(HEADER) + "\n某公司,不是代码,失信,执法支队,2026-01-05,省级,警示约谈\n").encode(), by=u.enforcement_handler,
