@@ -1,7 +1,6 @@
 """Every write of the commitment process. One service, one thing, one transaction."""
 
 import datetime
-import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,7 +15,7 @@ from credit.selectors import user_may_act_for_subject
 from documents.rendering import issuer_name
 from processes.common.deadlines import previous_working_day
 from processes.common.materials import check_material, material_attach
-from processes.common.models import Material
+from processes.common.models import Material, provisional_reference
 from processes.common.signals import case_closed
 from processes.common.timeline import case_log
 
@@ -117,7 +116,7 @@ def commitment_register(
         committed_on=today, is_public=True,
     )
     case = CommitmentCase.objects.create(
-        reference=f"pending-{uuid.uuid4().hex[:20]}",
+        reference=provisional_reference(),
         commitment=commitment,
         subject=subject,
         channel=channel,

@@ -29,6 +29,13 @@ def role_permission(role: str) -> str:
     return ROLE_PERMISSION_PREFIX + Role(role).value
 
 
+def provisional_reference() -> str:
+    """A case's reference until its row has an id to number it by: unique, and short enough for
+    the 32-character column whatever the size of the register (a timestamp plus a record id
+    was not, past 1,000,000 records)."""
+    return f"pending-{uuid.uuid4().hex[:20]}"
+
+
 def role_from_permission(permission: str) -> str | None:
     if permission and permission.startswith(ROLE_PERMISSION_PREFIX):
         return permission[len(ROLE_PERMISSION_PREFIX) :]

@@ -21,7 +21,7 @@ from credit.rules import due_date
 from credit.selectors import user_may_act_for_subject
 from credit.services import record_create, subject_create
 from processes.common.materials import check_material, material_attach
-from processes.common.models import Material
+from processes.common.models import Material, provisional_reference
 from processes.common.signals import case_closed
 from processes.common.timeline import case_log
 
@@ -57,7 +57,7 @@ def _finish_wait(interview: WarningInterview, node) -> None:
 
 def _create(*, subject, department, kind, origin, basis, matter, by, source_record=None, list_entry=None, listed_on=None, list_source="") -> WarningInterview:
     interview = WarningInterview.objects.create(
-        reference=f"pending-{timezone.now().timestamp()}-{subject.pk}",
+        reference=provisional_reference(),
         subject=subject, department=department, kind=kind, origin=origin, basis=basis, matter=matter[:200],
         source_record=source_record, list_entry=list_entry, listed_on=listed_on, list_source=list_source,
         started_by=by if getattr(by, "is_authenticated", False) else None,

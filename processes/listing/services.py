@@ -15,6 +15,7 @@ from credit.selectors import user_may_act_for_subject
 from credit.workdays import add_working_days
 from documents.rendering import chinese_date
 from processes.common.materials import check_material, material_attach
+from processes.common.models import provisional_reference
 from processes.common.signals import case_closed
 from processes.common.timeline import case_log
 from processes.objection.models import Objection
@@ -100,7 +101,7 @@ def listing_propose(
     entry.send_pre_notice(window_ends=window.date)
     entry.save()
     case = ListingCase.objects.create(
-        reference=f"pending-{timezone.now().timestamp()}-{entry.pk}", entry=entry, subject=subject,
+        reference=provisional_reference(), entry=entry, subject=subject,
         proposed_by=by, proposed_expires_on=expires_on, window_provisional=window.provisional,
     )
     case.reference = f"LR{today.year}{case.pk:06d}"
@@ -361,7 +362,7 @@ def removal_start(
         raise ValidationError(errors)
 
     case = RemovalCase.objects.create(
-        reference=f"pending-{timezone.now().timestamp()}-{entry.pk}", entry=entry, subject=entry.subject, reason=reason,
+        reference=provisional_reference(), entry=entry, subject=entry.subject, reason=reason,
         statement=statement.strip(), started_by=by if getattr(by, "is_authenticated", False) else None,
     )
     case.reference = f"YC{(today or timezone.localdate()).year}{case.pk:06d}"

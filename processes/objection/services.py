@@ -17,7 +17,7 @@ from credit.rules import due_date
 from credit.services import record_apply_rule_dates
 from credit.selectors import credit_lead_department, user_may_act_for_subject
 from processes.common.materials import check_material, material_attach
-from processes.common.models import Material
+from processes.common.models import Material, provisional_reference
 from processes.common.signals import case_closed
 from processes.common.timeline import case_log
 
@@ -76,7 +76,7 @@ def objection_file(
         raise ValidationError(errors)
 
     objection = Objection.objects.create(
-        reference=f"pending-{timezone.now().timestamp()}-{record.pk if record else subject.pk}",
+        reference=provisional_reference(),
         subject=subject,
         record=record,
         grounds=grounds,

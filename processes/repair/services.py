@@ -11,6 +11,7 @@ from credit.selectors import user_may_act_for_subject
 from credit.signals import record_repaired
 from processes.common.deadlines import deadline_extend
 from processes.common.materials import check_material, material_attach
+from processes.common.models import provisional_reference
 from processes.common.signals import case_closed
 from processes.common.timeline import case_log
 
@@ -71,7 +72,7 @@ def repair_file(
         raise ValidationError(errors)
 
     application = RepairApplication.objects.create(
-        reference=f"pending-{timezone.now().timestamp()}",
+        reference=provisional_reference(),
         subject=subject,
         record=record,
         statement=statement.strip(),

@@ -527,3 +527,17 @@ def test_a_finished_task_leaves_the_open_deadlines(filed_case):
     assert answer.status_code == 200, answer.json()
     assert not TaskDeadline.objects.get(task_id=task["id"]).task_open
     assert TaskDeadline.objects.filter(task_open=True).count() == 1  # the next step's
+
+
+def test_an_objection_is_filed_against_a_record_of_a_register_past_ten_million(actors):
+    """The provisional reference once held a timestamp and the record's id: past 1,000,000
+    records it outgrew its 32-character column and filing failed (found by bench/run)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('credit_creditrecord', 'id'), 12345678)")
+    record = published_penalty(actors["subject"], number="交执罚〔2026〕0999号")
+    assert record.pk > 12345678
+    answer = file_objection(actors["subject_user"], record)
+    assert answer.status_code == 201, answer.json()
+    assert Objection.objects.get(pk=answer.json()["id"]).reference.startswith("YY")
