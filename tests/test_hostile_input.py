@@ -639,6 +639,62 @@ def transfer_scenario(case_type):
     return scenario
 
 
+def public_lists_and_oversight_scenario(client, h: Hostile):
+    """A subject's name (as the national site may send it) on the public red and black lists and the public
+    repair list (anonymous), and on the oversight pages a leader reads: the dashboard, the overdue and
+    soon-due lists and the month's report preview, through the cases with open deadlines."""
+    from types import SimpleNamespace
+
+    from processes.common.models import TaskDeadline
+    from processes.listing.tests.support import listed_entry
+    from processes.objection.tests.support import file_objection
+    from tests.factories import SubjectFactory
+
+    today = timezone.localdate()
+    applicant, subject = make_subject_user(subject=SubjectFactory(name=h.text("subject_name")), username="applicant")
+    people = SimpleNamespace(
+        subject=None,  # the windows are closed by the clock, not waived by the subject
+        handler=make_staff("enforcement", "handler", username="enf.handler"),
+        leader=make_staff("enforcement", "leader", username="enf.leader"),
+    )
+    listed_entry(people, subject=subject, expires_on=today + datetime.timedelta(days=365))
+    # another organisation the national site sent under the same name, on the red list
+    red = SubjectFactory(name=h.values["subject_name"])
+    listed_entry(people, subject=red, list_kind="red", expires_on=today + datetime.timedelta(days=365), measures=("行政审批绿色通道",))
+    # a repair approved and published (the row the repair flow leaves; the flow itself is the repair scenario's)
+    RepairApplication.objects.create(
+        reference="XF-HOSTILE-1", subject=subject, record=make_record(subject, document_number="交执罚〔2026〕31号"),
+        statement="已履行处罚决定。", status=RepairApplication.Status.APPROVED, decided_at=timezone.now(), published_at=timezone.now(),
+    )
+    # two objections with the credit office's intake open: one due within two working days, one made overdue
+    due_soon = file_objection(client, applicant, make_record(subject, document_number="交执罚〔2026〕32号"))
+    overdue = file_objection(client, applicant, make_record(subject, document_number="交执罚〔2026〕33号"))
+    TaskDeadline.objects.filter(task=open_human_task(overdue)).update(due_on=today - datetime.timedelta(days=1))
+    assert TaskDeadline.objects.get(task=open_human_task(due_soon)).due_on >= today
+
+    leader = make_staff("legal", "leader", username="legal.leader")
+    pages = Pages(client)
+    pages.get("public black list", None, reverse("listing:public_list", args=["black"]))
+    pages.get("public red list", None, reverse("listing:public_list", args=["red"]))
+    pages.get("public repair list", None, reverse("repair:public_list"))
+    pages.get("oversight dashboard", leader, reverse("oversight:dashboard"))
+    pages.get("oversight overdue", leader, reverse("oversight:deadlines", args=["overdue"]))
+    pages.get("oversight due soon", leader, reverse("oversight:deadlines", args=["due_soon"]))
+    pages.get("oversight monthly report", leader, reverse("oversight:monthly_report", args=[today.strftime("%Y-%m")]))
+    for label, cases in (
+        ("oversight dashboard", (overdue, due_soon)), ("oversight overdue", (overdue,)), ("oversight due soon", (due_soon,)),
+        ("oversight monthly report", (overdue,)),
+    ):
+        for case in cases:
+            assert case.reference in pages.html[label], f"{case.reference} is not listed on {label}"
+    return pages, {
+        "subject_name": (
+            "public black list", "public red list", "public repair list",
+            "oversight dashboard", "oversight overdue", "oversight due soon", "oversight monthly report",
+        ),
+    }
+
+
 SCENARIOS = {
     "objection": objection_scenario,
     "repair": repair_scenario,
@@ -651,6 +707,7 @@ SCENARIOS = {
     "joint check": joint_check_scenario,
     "transfer objection": transfer_scenario("objection"),
     "transfer repair": transfer_scenario("repair"),
+    "public lists and oversight": public_lists_and_oversight_scenario,
 }
 
 
