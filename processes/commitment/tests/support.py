@@ -177,7 +177,7 @@ def notified(event: str, case=None) -> list[str]:
 
 
 def document_titles(case) -> list[str]:
-    return list(Document.objects.for_case(case).order_by("created_at").values_list("title", flat=True))
+    return list(Document.objects.for_case(case).order_by("created_at", "year", "sequence").values_list("title", flat=True))
 
 
 def document(case, title: str) -> Document:

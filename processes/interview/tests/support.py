@@ -196,11 +196,11 @@ def notified(event: str, interview=None) -> list[str]:
 
 
 def document_titles(interview) -> list[str]:
-    return list(Document.objects.for_case(interview).order_by("created_at").values_list("title", flat=True))
+    return list(Document.objects.for_case(interview).order_by("created_at", "year", "sequence").values_list("title", flat=True))
 
 
 def documents(interview, title: str) -> list[Document]:
-    return list(Document.objects.for_case(interview).filter(title=title).order_by("created_at"))
+    return list(Document.objects.for_case(interview).filter(title=title).order_by("created_at", "year", "sequence"))
 
 
 def timeline(interview, *, for_subject: bool = False) -> list[str]:

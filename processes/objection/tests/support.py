@@ -148,7 +148,7 @@ def notified(event: str, objection=None) -> list[str]:
 
 
 def document_titles(objection) -> list[str]:
-    return list(Document.objects.for_case(objection).order_by("created_at").values_list("title", flat=True))
+    return list(Document.objects.for_case(objection).order_by("created_at", "year", "sequence").values_list("title", flat=True))
 
 
 def document(objection, title: str) -> Document:
