@@ -93,27 +93,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, workers: int | None = None, env=None) -> subprocess.Popen:
-    """The service as production runs it (README): uvicorn, one worker process per core, HTTP and websockets."""
-    workers = workers or os.cpu_count() or 1
-    proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "uvicorn"), "workflow_service.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--lifespan", "off", "--no-access-log", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    wait_http(port)
-    return proc
-
-
-def start_daphne(port: int, env=None) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "daphne"), "-b", "127.0.0.1", "-p", str(port), "workflow_service.asgi:application"],
-        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    wait_http(port)
-    return proc
-
-
 def wait_http(port: int, path="/healthz", timeout=60):
     async def probe():
         reader, writer = await asyncio.open_connection("127.0.0.1", port)

@@ -1,8 +1,9 @@
-"""HTTP servers for the benches beyond _common.start_daphne, and the CPU time a server's processes used.
+"""The service's HTTP server for the benches, and the CPU time a server's processes used.
 
-``start_asgi(port, server=..., workers=...)`` serves ``workflow_service.asgi:application``
-with daphne (one process, as _common.start_daphne does), uvicorn (``--workers N``) or
-gunicorn with uvicorn workers, and waits until /healthz answers. ``tree_cpu_seconds(pid)``
+``start_asgi(port)`` serves ``workflow_service.asgi:application`` as production does
+(README): uvicorn with one worker process per core. ``server=`` and ``workers=`` choose
+daphne (one process) or gunicorn with uvicorn workers instead, for comparison. It waits
+until /healthz answers. ``tree_cpu_seconds(pid)``
 is the user+system time of a process and all its descendants (workers included), read
 from /proc, so a bench can report per CPU-second figures on a busy machine.
 """
@@ -11,19 +12,20 @@ import os
 import subprocess
 from pathlib import Path
 
-from _common import ROOT, start_daphne, wait_http
+from _common import ROOT, wait_http
 
 SERVERS = ("daphne", "uvicorn", "gunicorn")
 _BIN = ROOT / ".venv" / "bin"
 _APP = "workflow_service.asgi:application"
 
 
-def start_asgi(port: int, *, server: str = "daphne", workers: int = 1, env=None) -> subprocess.Popen:
+def start_asgi(port: int, *, server: str = "uvicorn", workers: int | None = None, env=None) -> subprocess.Popen:
+    workers = workers or (1 if server == "daphne" else os.cpu_count() or 1)
     if server == "daphne":
         if workers != 1:
             raise ValueError("daphne serves from one process")
-        return start_daphne(port, env=env)
-    if server == "uvicorn":
+        command = [str(_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), _APP]
+    elif server == "uvicorn":
         # No lifespan: Channels' ProtocolTypeRouter has no "lifespan" scope handler.
         command = [str(_BIN / "uvicorn"), _APP, "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                    "--lifespan", "off", "--no-access-log", "--log-level", "warning"]

@@ -13,7 +13,8 @@ import asyncio
 import subprocess
 import time
 
-from _common import ROOT, WebSocket, emit, free_port, make_user, pct, session_cookie, setup, start_server, stop
+from _common import ROOT, WebSocket, emit, free_port, make_user, pct, session_cookie, setup, stop
+from _servers import start_asgi
 
 
 def main():
@@ -32,7 +33,7 @@ def main():
     user = make_user("bench.live.subject")
     cookie = session_cookie(user)
     port = free_port()
-    server = start_server(port)
+    server = start_asgi(port)
 
     def step(n):
         with transaction.atomic():

@@ -20,7 +20,8 @@ import sys
 import tempfile
 import time
 
-from _common import ROOT, emit, free_port, http_get, make_staff, pct, session_cookie, setup, start_server, stop
+from _common import ROOT, emit, free_port, http_get, make_staff, pct, session_cookie, setup, stop
+from _servers import start_asgi
 
 WRK_LUA = """
 local codes = {}
@@ -98,7 +99,7 @@ def main():
     codes = [c for c in Subject.objects.order_by("?").values_list("uscc", flat=True)[:5000] if c]
 
     port = free_port()
-    server = start_server(port)
+    server = start_asgi(port)
     try:
         headers = {"Cookie": cookie}
         pages = {

@@ -104,7 +104,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--server", choices=SERVERS, default="uvicorn", help="uvicorn by default, as the README serves it")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="server worker processes (uvicorn, gunicorn; default one per core)")
+    parser.add_argument("--workers", type=int, help="server worker processes (uvicorn, gunicorn; default one per core)")
     parser.add_argument("--attachment-kib", type=int, default=0, help="size of each attachment (default: _common's tiny PDF and PNG)")
     parser.add_argument("--intake-staff", type=int, default=2, help="at least this many intake staff in the credit office, each notified of every new case")
     args = parser.parse_args()
@@ -121,6 +121,7 @@ def main():
     secret = os.environ["NATIONAL_SITE_SECRET"].encode()
     database = connection.settings_dict["NAME"]
     port = free_port()
+    args.workers = args.workers or (1 if args.server == "daphne" else os.cpu_count() or 1)
     server = start_asgi(port, server=args.server, workers=args.workers)
     try:
         server_cpu, client_cpu, db_cpu = tree_cpu_seconds(server.pid), time.process_time(), postgres_cpu_seconds(database)
