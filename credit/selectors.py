@@ -33,6 +33,11 @@ def is_staff_member(user) -> bool:
     return getattr(user, "is_authenticated", False) and StaffRole.objects.filter(user=user).exists()
 
 
+def acts_as_staff(user) -> bool:
+    """Bureau staff (a role in some department) or a superuser: who gets the staff pages and the staff view of the API."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or is_staff_member(user)))
+
+
 def credit_lead_department() -> Department:
     return Department.objects.get(is_credit_lead=True)
 

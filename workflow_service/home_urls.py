@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.views.generic import TemplateView
 
-from credit.selectors import is_staff_member, user_subjects
+from credit.selectors import acts_as_staff, user_subjects
 
 
 class HomeView(TemplateView):
@@ -13,7 +13,7 @@ class HomeView(TemplateView):
     def get(self, request, *args, **kwargs):
         user = request.user
         if user.is_authenticated:
-            if user.is_superuser or is_staff_member(user):
+            if acts_as_staff(user):
                 return redirect("workbench:home")
             if user_subjects(user).exists():
                 return redirect("portal:home")

@@ -14,9 +14,9 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from credit.models import Department, Subject
-from credit.selectors import is_staff_member, user_subjects
+from credit.selectors import acts_as_staff, user_subjects
 from processes.common.api import (
-    ERROR_400, ERROR_403, ERROR_404, ERROR_409, ERROR_413, case_task_complete, BoundedJSONParser, IsStaffMember, ProcessAPIView, ProcessListAPIView, is_multipart, uploads_from,
+    ERROR_400, ERROR_403, ERROR_404, ERROR_409, ERROR_413, case_task_complete, BoundedJSONParser, IsStaffMember, ProcessAPIView, ProcessListAPIView, uploads_from, filter_by_status, validated_data,
 )
 from processes.common.models import Material
 
@@ -33,13 +33,10 @@ CASE_NOT_FOUND = "没有该信用承诺案件，或您无权查看。"
 CASES = CommitmentCase.objects.select_related("commitment", "commitment__department", "commitment__breach_record", "subject")
 
 
-def _is_staff(user) -> bool:
-    return user.is_superuser or is_staff_member(user)
-
 
 def _viewer(user, case: CommitmentCase) -> str | None:
     """How ``user`` sees the case: as staff (full), as the subject's user (public events), or not at all."""
-    if _is_staff(user) and selectors.staff_may_view(user, case):
+    if acts_as_staff(user) and selectors.staff_may_view(user, case):
         return "staff"
     if selectors.subject_cases(user).filter(pk=case.pk).exists():
         return "subject"
@@ -59,12 +56,6 @@ def _case_answer(request, case: CommitmentCase, viewer: str, code: int = status.
     return Response(CommitmentCaseDetailSerializer(case, context={"request": request, "viewer": viewer}).data, status=code)
 
 
-def _validated(request, json_serializer, multipart_serializer=None) -> dict:
-    serializer_class = multipart_serializer if multipart_serializer is not None and is_multipart(request) else json_serializer
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
 
 class CommitmentListCreateView(ProcessListAPIView):
     """我的信用承诺：信用主体的用户看到其可代表主体的承诺；工作人员看到其有权查看的承诺。"""
@@ -75,15 +66,11 @@ class CommitmentListCreateView(ProcessListAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        if _is_staff(user):
+        if acts_as_staff(user):
             queryset = CommitmentCase.objects.filter(Q(pk__in=selectors.staff_cases(user).values("pk")) | Q(subject__in=user_subjects(user)))
         else:
             queryset = selectors.subject_cases(user)
-        wanted = self.request.query_params.get("status")
-        if wanted:
-            if wanted not in CommitmentCase.Status.values:
-                raise serializers.ValidationError({"status": [f"状态“{wanted}”无效。"]})
-            queryset = queryset.filter(status=wanted)
+        queryset = filter_by_status(queryset, self.request, CommitmentCase.Status.values)
         return queryset.select_related("commitment", "commitment__department", "commitment__breach_record", "subject").order_by("-registered_at", "-pk")
 
     @extend_schema(
@@ -105,11 +92,11 @@ class CommitmentListCreateView(ProcessListAPIView):
         responses={201: CommitmentCaseDetailSerializer, 400: ERROR_400, 403: ERROR_403, 404: ERROR_404, 413: ERROR_413},
     )
     def post(self, request, *args, **kwargs):
-        data = _validated(request, CommitmentCreateSerializer, CommitmentCreateMultipartSerializer)
+        data = validated_data(request, CommitmentCreateSerializer, CommitmentCreateMultipartSerializer)
         user = request.user
         subject = user_subjects(user).filter(pk=data["subject"]).first()
         channel, viewer = CommitmentCase.Channel.PORTAL, "subject"
-        if subject is None and _is_staff(user):
+        if subject is None and acts_as_staff(user):
             subject = Subject.objects.filter(pk=data["subject"]).first()
             channel, viewer = CommitmentCase.Channel.STAFF, "staff"
         if subject is None:
@@ -150,7 +137,7 @@ class CommitmentSignView(ProcessAPIView):
     )
     def post(self, request, pk: int):
         case, viewer = _visible_case(request, pk)
-        data = _validated(request, CommitmentSignSerializer, CommitmentSignMultipartSerializer)
+        data = validated_data(request, CommitmentSignSerializer, CommitmentSignMultipartSerializer)
         case = services.commitment_sign(case=case, by=request.user, uploads=uploads_from(data.get("attachments"), Material.Kind.COMMITMENT_LETTER))
         return _case_answer(request, case, viewer)
 
@@ -168,7 +155,7 @@ class CommitmentSupplyView(ProcessAPIView):
     )
     def post(self, request, pk: int):
         case, viewer = _visible_case(request, pk)
-        data = _validated(request, CommitmentSupplySerializer, CommitmentSupplyMultipartSerializer)
+        data = validated_data(request, CommitmentSupplySerializer, CommitmentSupplyMultipartSerializer)
         case = services.commitment_supply(
             case=case, by=request.user, note=data.get("note", ""), uploads=uploads_from(data.get("attachments"), Material.Kind.SUPPLEMENT),
         )

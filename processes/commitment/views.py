@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import generic
 from django_fsm import TransitionNotAllowed
 
-from credit.selectors import is_staff_member, user_subjects
+from credit.selectors import acts_as_staff, user_subjects
 from processes.common import views as common_views
 from processes.common.views import TaskFormView, errors_to_form
 
@@ -97,7 +97,7 @@ class CommitmentLetterView(LoginRequiredMixin, generic.View):
     def get(self, request, pk):
         case = get_object_or_404(CASES, pk=pk)
         as_subject = user_subjects(request.user).filter(pk=case.subject_id).exists()
-        as_staff = (request.user.is_superuser or is_staff_member(request.user)) and selectors.staff_may_view(request.user, case)
+        as_staff = acts_as_staff(request.user) and selectors.staff_may_view(request.user, case)
         if not (as_subject or as_staff):
             raise Http404("没有该信用承诺。")
         pdf = documents.commitment_letter_pdf(case=case, signer=case.applicant_name)

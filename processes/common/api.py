@@ -38,7 +38,7 @@ from viewflow.fsm import TransitionNotAllowed as FlowTransitionNotAllowed
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
 
-from credit.selectors import is_staff_member
+from credit.selectors import acts_as_staff
 
 from .deadlines import OPEN_STATUSES, task_case, tasks_prefetch_cases
 from .materials import ALLOWED_TYPES, check_material, max_material_bytes
@@ -223,8 +223,17 @@ class IsStaffMember(permissions.BasePermission):
     message = "仅限工作人员使用。"
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and (user.is_superuser or is_staff_member(user)))
+        return acts_as_staff(request.user)
+
+
+def filter_by_status(queryset, request, statuses):
+    """A case list narrowed to ``?status=``, one of ``statuses``; an unknown status is a 400 naming it."""
+    wanted = request.query_params.get("status")
+    if not wanted:
+        return queryset
+    if wanted not in statuses:
+        raise serializers.ValidationError({"status": [f"状态“{wanted}”无效。"]})
+    return queryset.filter(status=wanted)
 
 
 # --- attachments -------------------------------------------------------------------------------
@@ -317,6 +326,14 @@ def uploads_from(attachments, default_kind: str) -> list[tuple[str, bytes, str]]
 
 def is_multipart(request) -> bool:
     return (request.content_type or "").startswith("multipart/")
+
+
+def validated_data(request, json_serializer, multipart_serializer=None) -> dict:
+    """The request's body checked by ``json_serializer``, or by ``multipart_serializer`` for a form upload."""
+    serializer_class = multipart_serializer if multipart_serializer is not None and is_multipart(request) else json_serializer
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 # --- tasks -------------------------------------------------------------------------------------------

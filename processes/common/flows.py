@@ -11,7 +11,7 @@ from viewflow.workflow.flow import FlowAppViewset, views
 from viewflow.workflow.models import Task
 
 from credit.models import Role, StaffRole
-from credit.selectors import is_staff_member
+from credit.selectors import acts_as_staff
 
 from .access import staff_may_view_case
 from .models import DepartmentTask
@@ -28,7 +28,7 @@ class CreditFlow(flow.Flow):
     def has_view_permission(self, user, obj=None):
         """Any staff member may open the process lists; a process only those its case involves."""
         if obj is None:
-            return user.is_superuser or is_staff_member(user)
+            return acts_as_staff(user)
         process = obj.coerced if hasattr(obj, "coerced") else obj
         case = getattr(process, "case", None)
         return case is not None and staff_may_view_case(user, case)

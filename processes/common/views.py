@@ -10,7 +10,7 @@ from viewflow.workflow.flow.views import mixins
 from viewflow.workflow.status import STATUS
 
 from audit.receivers import audit_personal_data_view
-from credit.selectors import is_staff_member, user_subjects
+from credit.selectors import acts_as_staff, user_subjects
 from documents.selectors import documents_for, documents_for_subject
 
 from .access import staff_may_view_case
@@ -69,7 +69,7 @@ def errors_to_form(form, error: ValidationError) -> None:
 
 class StaffRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (request.user.is_superuser or is_staff_member(request.user)):
+        if request.user.is_authenticated and not acts_as_staff(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

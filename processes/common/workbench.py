@@ -14,7 +14,7 @@ from django.views import generic
 from viewflow.workflow.status import STATUS
 
 from credit.models import StaffRole
-from credit.selectors import is_staff_member
+from credit.selectors import acts_as_staff
 
 from .deadlines import task_case, tasks_prefetch_cases
 from .models import DepartmentTask, TaskDeadline, department_task_filter, role_task_filter, user_sees_all_departments
@@ -22,7 +22,7 @@ from .models import DepartmentTask, TaskDeadline, department_task_filter, role_t
 
 class StaffOnlyMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (request.user.is_superuser or is_staff_member(request.user)):
+        if request.user.is_authenticated and not acts_as_staff(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

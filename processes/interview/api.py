@@ -9,14 +9,14 @@ interviews of the subjects it acts for once the notice has gone out, for staff
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from credit.models import CreditRecord, ListEntry
-from credit.selectors import is_staff_member
+from credit.selectors import acts_as_staff
 from processes.common.api import (
-    ERROR_400, ERROR_403, ERROR_404, ERROR_409, ERROR_413, case_task_complete, IsStaffMember, ProcessAPIView, ProcessListAPIView, uploads_from,
+    ERROR_400, ERROR_403, ERROR_404, ERROR_409, ERROR_413, case_task_complete, IsStaffMember, ProcessAPIView, ProcessListAPIView, uploads_from, filter_by_status,
 )
 from processes.common.models import Material
 
@@ -31,12 +31,9 @@ TAGS = ["interviews"]
 CASE_NOT_FOUND = "没有该约谈案件，或您无权查看。"
 
 
-def _is_staff(user) -> bool:
-    return user.is_superuser or is_staff_member(user)
-
 
 def _viewer(user, interview: WarningInterview) -> str | None:
-    if _is_staff(user) and selectors.staff_may_view(user, interview):
+    if acts_as_staff(user) and selectors.staff_may_view(user, interview):
         return "staff"
     if selectors.subject_cases(user).filter(pk=interview.pk).exists():
         return "subject"
@@ -63,15 +60,11 @@ class InterviewListCreateView(ProcessListAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        if _is_staff(user):
+        if acts_as_staff(user):
             queryset = WarningInterview.objects.filter(Q(pk__in=selectors.staff_cases(user).values("pk")) | Q(pk__in=selectors.subject_cases(user).values("pk")))
         else:
             queryset = selectors.subject_cases(user)
-        wanted = self.request.query_params.get("status")
-        if wanted:
-            if wanted not in WarningInterview.Status.values:
-                raise serializers.ValidationError({"status": [f"状态“{wanted}”无效。"]})
-            queryset = queryset.filter(status=wanted)
+        queryset = filter_by_status(queryset, self.request, WarningInterview.Status.values)
         return queryset.select_related("subject", "department").order_by("-started_at", "-pk")
 
     @extend_schema(
@@ -89,7 +82,7 @@ class InterviewListCreateView(ProcessListAPIView):
         responses={201: InterviewDetailSerializer, 400: ERROR_400, 403: ERROR_403, 404: ERROR_404},
     )
     def post(self, request, *args, **kwargs):
-        if not _is_staff(request.user):
+        if not acts_as_staff(request.user):
             raise exceptions.PermissionDenied("仅限工作人员使用。")
         serializer = InterviewStartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -9,14 +9,14 @@ Errors are described in ``processes.common.api``.
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from credit.models import CreditRecord
-from credit.selectors import is_staff_member, user_subjects
+from credit.selectors import acts_as_staff, user_subjects
 from processes.common.api import (
-    ERROR_400, ERROR_403, ERROR_404, ERROR_409, ERROR_413, case_task_complete, BoundedJSONParser, IsStaffMember, ProcessAPIView, ProcessListAPIView, is_multipart, uploads_from,
+    ERROR_400, ERROR_403, ERROR_404, ERROR_409, ERROR_413, case_task_complete, BoundedJSONParser, IsStaffMember, ProcessAPIView, ProcessListAPIView, uploads_from, filter_by_status, validated_data,
 )
 from processes.common.models import Material
 
@@ -31,13 +31,10 @@ TAGS = ["objections"]
 CASE_NOT_FOUND = "没有该异议案件，或您无权查看。"
 
 
-def _is_staff(user) -> bool:
-    return user.is_superuser or is_staff_member(user)
-
 
 def _viewer(user, objection: Objection) -> str | None:
     """How ``user`` sees the case: as staff (full), as the subject's user (public events), or not at all."""
-    if _is_staff(user) and selectors.staff_may_view(user, objection):
+    if acts_as_staff(user) and selectors.staff_may_view(user, objection):
         return "staff"
     if selectors.subject_cases(user).filter(pk=objection.pk).exists():
         return "subject"
@@ -58,12 +55,6 @@ def _case_answer(request, objection: Objection, viewer: str, code: int = status.
     return Response(data, status=code)
 
 
-def _validated(request, json_serializer, multipart_serializer=None) -> dict:
-    serializer_class = multipart_serializer if multipart_serializer is not None and is_multipart(request) else json_serializer
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
 
 class ObjectionListCreateView(ProcessListAPIView):
     """我的异议案件：信用主体的用户看到其可代表主体的案件；工作人员看到其有权查看的案件。"""
@@ -74,15 +65,11 @@ class ObjectionListCreateView(ProcessListAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        if _is_staff(user):
+        if acts_as_staff(user):
             queryset = Objection.objects.filter(Q(pk__in=selectors.staff_cases(user).values("pk")) | Q(subject__in=user_subjects(user)))
         else:
             queryset = selectors.subject_cases(user)
-        wanted = self.request.query_params.get("status")
-        if wanted:
-            if wanted not in Objection.Status.values:
-                raise serializers.ValidationError({"status": [f"状态“{wanted}”无效。"]})
-            queryset = queryset.filter(status=wanted)
+        queryset = filter_by_status(queryset, self.request, Objection.Status.values)
         return queryset.select_related("record", "record__source_department", "subject").order_by("-filed_at", "-pk")
 
     @extend_schema(
@@ -103,7 +90,7 @@ class ObjectionListCreateView(ProcessListAPIView):
         responses={201: ObjectionDetailSerializer, 400: ERROR_400, 403: ERROR_403, 404: ERROR_404, 413: ERROR_413},
     )
     def post(self, request, *args, **kwargs):
-        data = _validated(request, ObjectionFileSerializer, ObjectionFileMultipartSerializer)
+        data = validated_data(request, ObjectionFileSerializer, ObjectionFileMultipartSerializer)
         record = CreditRecord.objects.filter(pk=data["record"], subject__in=user_subjects(request.user)).first()
         if record is None:
             raise exceptions.NotFound("没有这条记录。")
@@ -138,7 +125,7 @@ class ObjectionSupplyView(ProcessAPIView):
     )
     def post(self, request, pk: int):
         objection, viewer = _visible_case(request, pk)
-        data = _validated(request, SupplySerializer, SupplyMultipartSerializer)
+        data = validated_data(request, SupplySerializer, SupplyMultipartSerializer)
         objection = services.objection_supply(
             objection=objection, by=request.user, note=data.get("note", ""),
             uploads=uploads_from(data.get("attachments"), Material.Kind.SUPPLEMENT),
