@@ -70,7 +70,6 @@ def task_case(task):
 def tasks_prefetch_cases(tasks) -> list:
     """``tasks`` as a list, each with its case and department loaded: one query per flow and one for
     the departments, instead of two per task."""
-    from .models import role_from_permission
 
     tasks = list(tasks)
     by_process_class = {}
@@ -82,17 +81,10 @@ def tasks_prefetch_cases(tasks) -> list:
         cases = {case.process_id: case for case in process_class.case_queryset().filter(process_id__in={t.process_id for t in group})}
         for task in group:
             task._prefetched_case = cases.get(task.process_id)
-    department_ids = {
-        int(task.owner_permission_obj_pk) for task in tasks
-        if task.owner_permission_obj_pk and str(task.owner_permission_obj_pk).isdigit() and role_from_permission(task.owner_permission)
-    }
+    department_ids = {task.department_pk for task in tasks} - {None}
     departments = Department.objects.in_bulk(department_ids) if department_ids else {}
     for task in tasks:
-        pk = task.owner_permission_obj_pk
-        if pk and str(pk).isdigit() and role_from_permission(task.owner_permission):
-            task._prefetched_department = departments.get(int(pk))
-        else:
-            task._prefetched_department = None
+        task._prefetched_department = departments.get(task.department_pk)
     return tasks
 
 

@@ -84,12 +84,16 @@ class DepartmentTask(Task):
         verbose_name_plural = "待办任务"
 
     @property
+    def department_pk(self) -> int | None:
+        """The department whose role holds the task; None for a task no role holds."""
+        pk = self.owner_permission_obj_pk
+        return int(pk) if pk and str(pk).isdigit() and role_from_permission(self.owner_permission) else None
+
+    @property
     def department(self) -> Department | None:
         if hasattr(self, "_prefetched_department"):  # set by deadlines.tasks_prefetch_cases
             return self._prefetched_department
-        if self.owner_permission_obj_pk and role_from_permission(self.owner_permission):
-            return Department.objects.filter(pk=self.owner_permission_obj_pk).first()
-        return None
+        return Department.objects.filter(pk=self.department_pk).first() if self.department_pk else None
 
     @property
     def role(self) -> str | None:
